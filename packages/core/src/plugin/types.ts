@@ -18,6 +18,8 @@ export interface HttpRequestOptions {
   retries?: number;
   /** Content types accepted (prefix match); others fail with E_HTTP_CONTENT_TYPE. */
   accept?: string[];
+  /** Cancels the request (and any wait between retries). */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {

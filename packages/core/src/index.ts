@@ -6,3 +6,7 @@ export { loadJsonFile } from './schema/load.ts';
 export * from './events/types.ts';
 export { makeEvent, newId, validateEvent, type MakeEventOptions } from './events/make.ts';
 export { canonicalJson, recipeHash, sha256Hex, ROOT_RECIPE } from './recipe/hash.ts';
+export type * from './log/types.ts';
+export * from './bus/types.ts';
+export type * from './state/types.ts';
+export * from './plugin/types.ts';

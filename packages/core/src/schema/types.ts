@@ -52,6 +52,10 @@ export type StepScope = string;
 export type ColumnType = 'DOUBLE' | 'BIGINT' | 'VARCHAR' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP';
 export type Direction = 'max' | 'min';
 export type DataFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'parquet' | 'arrow' | 'zip' | 'text' | 'other';
+/**
+ * A ULID (Crockford base32, 26 characters).
+ */
+export type Ulid2 = string;
 export type PluginKind = 'source' | 'benchmark' | 'critic' | 'policy';
 
 export interface AllSchemas {
@@ -71,6 +75,9 @@ export interface AllSchemas {
   SourceDiscoveredData?: SourceDiscoveredData;
   SourceProfiledData?: SourceProfiledData;
   SourceRejectedData?: SourceRejectedData;
+  MaterializeJob?: MaterializeJob;
+  TrainJob?: TrainJob;
+  StateQueryMessage?: StateQueryMessage;
   PluginManifest?: PluginManifest;
   Recipe?: Recipe;
   Source?: Source;
@@ -512,6 +519,42 @@ export interface ColumnProfile {
 export interface SourceRejectedData {
   sourceId: SourceId;
   reason: ErrorInfo;
+}
+/**
+ * dm.<run>.job.materialize: build a node's artifact from its recipe.
+ */
+export interface MaterializeJob {
+  nodeId: NodeId;
+  recipe: Recipe;
+  recipeHash: Sha256;
+}
+/**
+ * dm.<run>.job.train: train the fixed learner on an artifact. mode 'evaluate' scores on validation (search); 'grade' scores on the held-out test (final pick and baseline only).
+ */
+export interface TrainJob {
+  nodeId: NodeId;
+  mode: 'evaluate' | 'grade';
+  role?: 'best' | 'baseline';
+  artifact: ArtifactRef;
+  fidelity?: number;
+  seed: number;
+}
+export interface ArtifactRef {
+  /**
+   * Relative to the run directory, or absolute.
+   */
+  path: string;
+  format: 'parquet' | 'jsonl';
+}
+/**
+ * dm.<run>.q.state|tree|pool|memory: answered by the recorder once the listed event ids are stored.
+ */
+export interface StateQueryMessage {
+  /**
+   * @maxItems 1000
+   */
+  waitFor?: Ulid2[];
+  timeoutMs?: number;
 }
 /**
  * datamaster-plugin.json at the root of a plugin package.

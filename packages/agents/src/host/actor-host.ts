@@ -22,6 +22,14 @@ export interface ActorHostOptions<Item, Result> {
   logger: Logger;
 }
 
+/** What a subscription needs from a host: the bind helpers take this, whatever the result type. */
+export interface WorkSink<Item> {
+  readonly name: string;
+  handle(item: Item): Promise<{ status: string }>;
+  spawn(item: Item): void;
+  track(sub: Subscription): void;
+}
+
 interface Slot<Item, Result> {
   actor: Actor<WorkerMachine<Item, Result>>;
   busy: boolean;
@@ -32,7 +40,7 @@ interface Slot<Item, Result> {
  * slot, sends WORK, waits for the machine's verdict, publishes the resulting events (validated by the bus before
  * they leave) and frees the slot. `drain()` stops taking work and waits for what is in flight.
  */
-export class ActorHost<Item, Result> {
+export class ActorHost<Item, Result> implements WorkSink<Item> {
   private readonly slots: Slot<Item, Result>[] = [];
   private readonly waiting: ((slot: Slot<Item, Result>) => void)[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();

@@ -1,5 +1,6 @@
 import type {
   Artifact,
+  EventType,
   Direction,
   ErrorInfo,
   FindingRecordedData,
@@ -24,8 +25,10 @@ export interface TreeNode {
   recipeHash: string;
   rationale?: string;
   status: NodeStatus;
-  /** Set when the node was pruned (status keeps the last lifecycle state before pruning in `statusBeforePrune`). */
+  /** Set when the node was pruned: status becomes 'pruned' and the lifecycle state it had is kept in `statusBeforePrune`. */
   pruned?: { reason: string };
+  /** The lifecycle status the node had when it was pruned (lifecycle events that arrive later still move it on). */
+  statusBeforePrune?: NodeStatus;
   artifact?: Artifact;
   /** Validation score (search only ever sees validation). */
   score?: number;
@@ -101,4 +104,16 @@ export interface RunState {
   /** Events folded and the last seq seen. */
   events: number;
   lastSeq: number;
+  /** Events the fold could not apply as stated (unknown parent or node, duplicate id, ...): recorded, then skipped. */
+  anomalies: Anomaly[];
+}
+
+/** Why an event was skipped or only partly applied. Codes are stable (see docs/parts/state.md). */
+export interface Anomaly {
+  /** Seq of the event (its position in the fold when it had none). */
+  seq: number;
+  eventId: string;
+  type: EventType;
+  code: string;
+  message: string;
 }

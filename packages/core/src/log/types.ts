@@ -36,3 +36,16 @@ export interface EventLog {
   /** Waits for pending appends, then releases the database. */
   close(): Promise<void>;
 }
+
+export type { IndexName } from './indexes.ts';
+
+/**
+ * An EventLog with the secondary indexes of indexes.ts: the history of one node, one source,
+ * or the findings about one subject, without a full replay.
+ */
+export interface IndexedEventLog extends EventLog {
+  /** Seqs (ascending) of the events that concern `key` in `index`. */
+  seqsBy(index: import('./indexes.ts').IndexName, key: string): Promise<number[]>;
+  /** Those events, in seq order. */
+  readBy(index: import('./indexes.ts').IndexName, key: string): AsyncIterable<StoredEvent>;
+}

@@ -34,6 +34,8 @@ export interface EventSubscribeOptions extends SubscribeOptions {
   durable?: string;
   /** Start from this stream position (replay) instead of new events. */
   fromStart?: boolean;
+  /** Durable only: redeliver an event whose handler has not finished within this time (default 30 s). */
+  ackWaitMs?: number;
 }
 
 /** One delivery of a durable job. Exactly one of ack / nak / term settles it. */
@@ -60,6 +62,8 @@ export interface JobConsumeOptions {
   ackWaitMs?: number;
   /** Deliveries before the job is dropped. */
   maxDeliver?: number;
+  /** When a handler throws without settling, the job is nak'ed with this delay (default 1000 ms). */
+  retryDelayMs?: number;
 }
 
 export type Handler<T> = (msg: BusMessage<T>) => void | Promise<void>;
@@ -89,4 +93,13 @@ export interface Bus {
   drain(): Promise<void>;
   /** Drains, then releases the connection. */
   close(): Promise<void>;
+}
+
+/**
+ * A bus that can also die abruptly, as a crashed process would: the connection goes away at once,
+ * handlers in flight are abandoned and their late acks are ignored, so unacked jobs and durable
+ * events are redelivered to other consumers after their ack deadline. Used by the conformance suite.
+ */
+export interface AbortableBus extends Bus {
+  abort(): Promise<void>;
 }

@@ -1,0 +1,6 @@
+import type { Proposal } from '@datamaster/core';
+
+/** A proposal before memory filtering and mixing; `rule` names the rule that made it (for tests and logs). */
+export interface Candidate extends Proposal {
+  rule: string;
+}

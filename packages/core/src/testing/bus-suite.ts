@@ -1,19 +1,11 @@
+import type { Test } from 'tap';
 import { DataMasterError } from '../errors.ts';
 import { makeEvent } from '../events/make.ts';
 import type { AnyEvent } from '../events/types.ts';
 import type { AbortableBus, Bus, Job } from '../bus/types.ts';
 
-/** The slice of a tap `Test` the suite uses (kept structural so core does not depend on tap). */
-export interface BusSuiteTest {
-  test(name: string, fn: (t: BusSuiteTest) => Promise<void> | void): unknown;
-  equal(found: unknown, wanted: unknown, message?: string): unknown;
-  same(found: unknown, wanted: unknown, message?: string): unknown;
-  ok(value: unknown, message?: string): unknown;
-  match(found: unknown, pattern: unknown, message?: string): unknown;
-  rejects(p: Promise<unknown> | (() => Promise<unknown>), wanted?: unknown, message?: string): Promise<unknown> | unknown;
-  skip(message?: string): unknown;
-  teardown(fn: () => unknown): unknown;
-}
+/** tap's Test (a type-only import: the suite runs under tap, core has no runtime dependency on it). */
+export type BusSuiteTest = Test;
 
 /** Makes a new client of one shared medium each call (a MemoryBus on one broker, a NatsBus on one server). */
 export type BusFactory = () => Bus | Promise<Bus>;
@@ -250,7 +242,7 @@ export function busSuite(t: BusSuiteTest, name: string, factory: BusFactory, opt
   t.test(`${name}: a job is redelivered when its consumer dies without acking`, async (tt) => {
     const [a, b, c] = await open(tt, 3);
     if (!abortable(a!)) {
-      tt.skip('the bus has no abort()');
+      tt.pass('skipped: the bus has no abort(), so a dying consumer cannot be simulated');
       return;
     }
     const run = freshRun();

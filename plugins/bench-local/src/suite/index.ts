@@ -1,0 +1,14 @@
+import { DataMasterError } from '@datamaster/core';
+import { seattleWeather } from './seattle-weather.ts';
+import type { TaskSpec } from './spec.ts';
+
+/** Every task of the suite, by name. */
+export const SUITE: readonly TaskSpec[] = [seattleWeather];
+
+export function taskSpec(name: string): TaskSpec {
+  const spec = SUITE.find((t) => t.name === name);
+  if (!spec) {
+    throw new DataMasterError('E_BENCH_TASK', `bench-local has no task '${name}'; set config.task to one of: ${SUITE.map((t) => t.name).join(', ')}`, { task: name });
+  }
+  return spec;
+}

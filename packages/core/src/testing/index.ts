@@ -1,3 +1,4 @@
 export { startLoopback, type Loopback, type LoopbackReply, type LoopbackRequest, type LoopbackRoute, type LoopbackHandler } from './loopback.ts';
 export { busSuite, type BusFactory, type BusSuiteOptions, type BusSuiteTest } from './bus-suite.ts';
 export { sourcePluginSuite, type SourceSuiteOptions, type SuiteTest } from './source-suite.ts';
+export { startNatsServer, findNatsServer, freePort, type NatsServer, type NatsServerOptions } from './nats-server.ts';

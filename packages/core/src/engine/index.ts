@@ -1,0 +1,11 @@
+export { DataEngine, DEFAULT_LIMITS, type DataEngineOptions } from './engine.ts';
+export { EngineCodes, type EngineCode } from './errors.ts';
+export { artifactOf, type MaterializeInput, type MaterializeResult, type StepReport } from './materialize.ts';
+export { type ProfileOptions, MAX_LABEL_CLASSES } from './profile.ts';
+export { suggestMapping, nameTokens, nameScore, MAPPING_THRESHOLD, type MappingSuggestion } from './mapping.ts';
+export { qualityScore, QUALITY_WEIGHTS, type QualityInputs } from './quality.ts';
+export { resolveFormat, sniffBytes, type TabularFormat } from './format.ts';
+export { artifactPaths, type ArtifactManifest } from './artifact.ts';
+export type { SourceFiles } from './steps.ts';
+export type { ColumnInfo, Row, JsonValue } from './session.ts';
+export type { ReadLimits } from './reader.ts';

@@ -1,0 +1,96 @@
+import {
+  ancestorsOf,
+  explorationConstant,
+  evaluatedCount,
+  mulberry32,
+  randomSelect,
+  rankNodes,
+  recipeHash,
+  searchSettings,
+  type Budget,
+  type DataPool,
+  type GlobalMemory,
+  type Proposal,
+  type Recipe,
+  type RunState,
+  type SearchConfig,
+  type TreeNode,
+} from '@datamaster/core';
+
+export const IN_FLIGHT = new Set(['proposed', 'materialized', 'evaluated']);
+
+export interface SearchKnobs {
+  budget: Required<Budget>;
+  search: SearchConfig;
+  seed: number;
+}
+
+export function inFlight(state: RunState): TreeNode[] {
+  return state.tree.order.map((id) => state.tree.nodes[id]!).filter((n) => IN_FLIGHT.has(n.status));
+}
+
+/**
+ * Candidates to expand, best first: UCB over critiqued nodes (failed nodes are never expanded: their data did not
+ * build or train), or a seeded random order for the 'random' ablation.
+ */
+export function candidates(state: RunState, knobs: SearchKnobs, skip: (n: TreeNode) => boolean): TreeNode[] {
+  const s = searchSettings(knobs.search);
+  const tree = state.tree;
+  if (s.selection === 'random') {
+    const rng = mulberry32((knobs.seed ^ (tree.order.length * 2654435761)) >>> 0);
+    const out: TreeNode[] = [];
+    const pool = { ...tree, nodes: { ...tree.nodes } };
+    for (;;) {
+      const pick = randomSelect(pool, rng);
+      if (!pick) break;
+      if (!skip(pick) && pick.status !== 'failed') out.push(pick);
+      pool.nodes[pick.id] = { ...pick, status: 'pruned' };
+    }
+    return out;
+  }
+  const c = explorationConstant(s.c, s.cMin, s.cDecay, evaluatedCount(tree));
+  return rankNodes(tree, { c, failedPenalty: s.failedPenalty, mode: 'global' })
+    .map((r) => r.node)
+    .filter((n) => n.status !== 'failed' && !skip(n));
+}
+
+/** The pool a policy sees for a node: everything, or (no-reuse ablation) only sources no other branch has used. */
+export function poolView(state: RunState, node: TreeNode, reuse: boolean): DataPool {
+  if (reuse) return state.pool;
+  const mine = new Set([node.id, ...ancestorsOf(state.tree, node.id)]);
+  const sources: DataPool['sources'] = {};
+  for (const id of state.pool.order) {
+    const e = state.pool.sources[id]!;
+    if (e.usedBy.every((n) => mine.has(n))) sources[id] = e;
+  }
+  return { sources, order: state.pool.order.filter((id) => id in sources) };
+}
+
+export const EMPTY_MEMORY: GlobalMemory = { outcomes: {}, findings: [], tried: {} };
+
+/** The child recipe of a proposal: the parent's steps, then the proposal's. */
+export function childRecipe(parent: TreeNode, p: Proposal): { recipe: Recipe; hash: string } {
+  const recipe: Recipe = { v: 1, base: 'task', steps: [...parent.recipe.steps, ...p.steps] };
+  return { recipe, hash: recipeHash(recipe) };
+}
+
+/**
+ * Default pruning: a critiqued non-root node the critic judged worse than its parent, with nothing in flight
+ * below it, is dropped from selection (its branch is not expanded again).
+ */
+export function toPrune(state: RunState): TreeNode[] {
+  const out: TreeNode[] = [];
+  for (const id of state.tree.order) {
+    const n = state.tree.nodes[id]!;
+    if (n.parent === null || n.status !== 'critiqued' || n.verdict !== 'worse') continue;
+    const busyBelow = n.children.some((c) => IN_FLIGHT.has(state.tree.nodes[c]?.status ?? ''));
+    if (!busyBelow) out.push(n);
+  }
+  return out;
+}
+
+export function poolVersion(pool: DataPool): string {
+  let profiled = 0;
+  for (const id of pool.order) if (pool.sources[id]!.status === 'profiled') profiled++;
+  return `${pool.order.length}:${profiled}`;
+}

@@ -52,6 +52,7 @@ const byHarm = (a: Ranked, b: Ranked) => a.harm - b.harm;
 
 /** How many expansions and refinements to take out of what is available. */
 export function mix(want: number, expansions: number, refinements: number, firstOfRoot: boolean, config: PolicyConfig): { e: number; r: number } {
+  if (want <= 0) return { e: 0, r: 0 };
   if (firstOfRoot) {
     // The paper: the root's first expansion is 1 discovery child + up to 5 local refinements.
     const e = Math.min(config.rootExpansions, expansions, want);

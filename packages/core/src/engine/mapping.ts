@@ -8,8 +8,9 @@ import { ident, typeKind, type TypeKind } from './sql.ts';
  * Names are compared on *canonical tokens*: split on punctuation, spaces and camelCase, lower-cased, light
  * plural stripping, each token replaced by its synonym group (max/maximum/high/hi -> max; temp/temperature/t
  * -> temp ...), and unknown tokens split into two known ones (tmax -> t+max -> temp max). Scores:
- *   1.00 same name; 0.95 same after case/punctuation folding; 0.90 same token set; else 0.8 x Jaccard of the
- *   token sets when that is at least 0.5.
+ *   1.00 same name; 0.95 same after case/punctuation folding; 0.90 same token set; 0.6 + 0.2 x |task|/|source|
+ *   when every task token is in the source name (wind -> wind_speed); else 0.8 x Jaccard of the token sets
+ *   when that is at least 0.5.
  * The score is then multiplied by a type factor (same kind 1, text task 0.9, text source for a numeric/date/bool
  * task 0.7 with a TRY_CAST, bool/numeric 0.7, otherwise 0.3), and pairs are assigned greedily, best score first,
  * one source column per task column, keeping scores >= 0.5.
@@ -86,6 +87,8 @@ export function nameScore(taskName: string, sourceName: string): number {
   const inter = a.filter((t) => setB.has(t)).length;
   const union = new Set([...a, ...b]).size;
   if (inter === union) return 0.9;
+  // Every task token is in the source name (wind -> wind_speed): a qualified name, likely the same quantity.
+  if (inter === a.length) return 0.6 + 0.2 * (a.length / b.length);
   const jaccard = inter / union;
   return jaccard >= 0.5 ? 0.8 * jaccard : 0;
 }

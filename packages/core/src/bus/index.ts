@@ -4,3 +4,5 @@ export { subjectMatches, assertPattern, assertPublishSubject, assertToken } from
 export { DEFAULTS as BUS_DEFAULTS, consumerNames, logBusError, type BusErrorSink } from './defaults.ts';
 export { MemoryBroker, type MemoryBrokerOptions } from './memory-broker.ts';
 export { MemoryBus, type MemoryBusOptions } from './memory-bus.ts';
+export { NatsBus, type NatsBusOptions } from './nats-bus.ts';
+export { DEFAULT_STREAMS, type StreamNames } from './nats-setup.ts';

@@ -104,8 +104,9 @@ export function fitAndScore(spec: TaskSpec, train: readonly Row[], heldOut: read
         : forestRegress(opts, x, y, test);
   }
   const kind = spec.label.classes ? 'classification' : 'regression';
-  const metrics = { ...scoreAll(kind, te.y, pred, spec.label.classes?.length ?? 0), ...base };
-  const score = metrics[spec.metric.name];
+  const scores = scoreAll(kind, te.y, pred, spec.label.classes?.length ?? 0);
+  const score = scores[spec.metric.name];
+  const metrics: Record<string, number> = { ...scores, ...base };
   if (score === undefined) throw new DataMasterError('E_BENCH_METRIC', `task ${spec.name}: metric '${spec.metric.name}' does not apply to a ${kind} task`, { task: spec.name });
   return { score, metrics };
 }

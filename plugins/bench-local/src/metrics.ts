@@ -39,7 +39,7 @@ export function mae(truth: readonly number[], pred: readonly number[]): number {
 }
 
 /** All metrics that make sense for the task type, rounded to 6 decimals for stable comparisons. */
-export function scoreAll(kind: 'classification' | 'regression', truth: number[], pred: number[], classes: number): Record<MetricName, number> | Record<string, number> {
+export function scoreAll(kind: 'classification' | 'regression', truth: number[], pred: number[], classes: number): Partial<Record<MetricName, number>> {
   const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
   if (kind === 'classification') return { accuracy: r6(accuracy(truth, pred)), macro_f1: r6(macroF1(truth, pred, classes)) };
   return { rmse: r6(rmse(truth, pred)), mae: r6(mae(truth, pred)) };

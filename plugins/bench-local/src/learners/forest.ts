@@ -34,7 +34,7 @@ function leafValue(p: Problem, idx: number[]): number[] {
     return [s / idx.length];
   }
   const counts = new Array<number>(p.classes).fill(0);
-  for (const i of idx) counts[p.y[i] as number]++;
+  for (const i of idx) counts[p.y[i] as number] = (counts[p.y[i] as number] as number) + 1;
   return counts.map((c) => c / idx.length);
 }
 
@@ -70,7 +70,7 @@ function bestThreshold(p: Problem, idx: number[], f: number): { gain: number; th
     return best;
   }
   const total = new Array<number>(p.classes).fill(0);
-  for (const i of order) total[p.y[i] as number]++;
+  for (const i of order) total[p.y[i] as number] = (total[p.y[i] as number] as number) + 1;
   const gini = (counts: number[], m: number) => {
     let s = 0;
     for (const c of counts) s += c * c;
@@ -81,8 +81,8 @@ function bestThreshold(p: Problem, idx: number[], f: number): { gain: number; th
   const right = total.slice();
   for (let k = 0; k < n - 1; k++) {
     const c = p.y[order[k] as number] as number;
-    left[c]++;
-    right[c]--;
+    left[c] = (left[c] as number) + 1;
+    right[c] = (right[c] as number) - 1;
     const a = p.x[order[k] as number]![f] as number;
     const b = p.x[order[k + 1] as number]![f] as number;
     if (a === b) continue;

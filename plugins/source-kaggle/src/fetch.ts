@@ -3,7 +3,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { KaggleApi } from './api.ts';
 import { settingsOf, type KaggleConfig } from './config.ts';
-import { formatOfPath } from './formats.ts';
+import { DATA_CONTENT_TYPES, formatOfPath } from './formats.ts';
 import { extractZip, looksLikeZip } from './safe-zip.ts';
 import { parseKaggleId } from './source-id.ts';
 import { DataMasterError, type FetchLimits, type FetchedFile, type PluginContext, type Source } from './sdk.ts';
@@ -41,7 +41,7 @@ export async function fetchFromKaggle(source: Source, dir: string, limits: Fetch
   await mkdir(dir, { recursive: true });
   const download = join(dir, `.kaggle-${randomBytes(6).toString('hex')}.part`);
   try {
-    await new KaggleApi(ctx, s).download(ref, file, download, { maxBytes: limits.maxBytes, timeoutMs: limits.timeoutMs });
+    await new KaggleApi(ctx, s).download(ref, file, download, { maxBytes: limits.maxBytes, timeoutMs: limits.timeoutMs, accept: DATA_CONTENT_TYPES });
     if (looksLikeZip(await head(download))) {
       const files = await extractZip(download, dir, { maxBytes: limits.maxBytes, maxEntries: s.maxZipEntries });
       return files.map((f) => ({ path: f.path, bytes: f.bytes, format: formatOfPath(f.name) }));

@@ -141,7 +141,7 @@ export class NatsBus implements AbortableBus {
         ? { deliver_policy: DeliverPolicy.All }
         : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: (await this.jsm.streams.info(this.streams.events)).state.last_seq + 1 };
       const consumer = await this.js.consumers.get(this.streams.events, { filter_subjects: filter, ...start });
-      const messages = await consumer.consume({ max_messages: 256 });
+      const messages = await consumer.consume({ max_messages: 256, expires: 5_000 });
       let stopping = false;
       const loop = (async () => {
         for await (const m of messages) {
@@ -171,7 +171,7 @@ export class NatsBus implements AbortableBus {
       fromStart: opts.fromStart ?? false,
     });
     const consumer = await this.js.consumers.get(this.streams.events, name);
-    const messages = await consumer.consume({ max_messages: 64 });
+    const messages = await consumer.consume({ max_messages: 64, expires: 5_000 });
     let stopping = false;
     const loop = (async () => {
       for await (const m of messages) {

@@ -242,3 +242,15 @@ t.test('sql step, its sandbox, and failures', async (t) => {
   const badRecipe = { v: 1, base: 'task', steps: [{ op: 'explode' }] } as unknown as Recipe;
   t.equal((await codeOf(f.engine.materialize({ ...args, recipe: badRecipe, recipeHash: recipeHash(badRecipe) }))).code, 'E_SCHEMA');
 });
+
+t.test('concurrent calls on one engine keep their working tables apart', async (t) => {
+  const f = await fixture(t);
+  const [a, b, p] = await Promise.all([
+    f.run([{ op: 'sample', n: 10, seed: 1 }]),
+    f.run([{ op: 'add_source', source: WEATHER, mapping: IDENTITY }]),
+    f.engine.profile({ path: join(VEGA, 'cars.json'), format: 'json' }),
+  ]);
+  t.equal(a.rows, 10);
+  t.equal(b.rowsBySource['base'], 1000);
+  t.equal(p.rows, 406);
+});

@@ -88,9 +88,7 @@ export const FIXTURE_CONFIG: RunConfig = {
 
 export type RunCommandOp =
   | 'propose'
-  | 'materialize'
-  | 'evaluate'
-  | 'critique'
+  | 'advance'
   | 'fail'
   | 'refail'
   | 'prune'
@@ -116,10 +114,9 @@ export interface RunPlan {
 }
 
 const opArb: fc.Arbitrary<RunCommandOp> = fc.oneof(
-  { arbitrary: fc.constant<RunCommandOp>('propose'), weight: 6 },
-  { arbitrary: fc.constant<RunCommandOp>('materialize'), weight: 4 },
-  { arbitrary: fc.constant<RunCommandOp>('evaluate'), weight: 4 },
-  { arbitrary: fc.constant<RunCommandOp>('critique'), weight: 4 },
+  { arbitrary: fc.constant<RunCommandOp>('propose'), weight: 5 },
+  // One step along a node's lifecycle (materialise, evaluate or critique), so deep lifecycles are common.
+  { arbitrary: fc.constant<RunCommandOp>('advance'), weight: 9 },
   { arbitrary: fc.constant<RunCommandOp>('fail'), weight: 2 },
   { arbitrary: fc.constant<RunCommandOp>('refail'), weight: 1 },
   { arbitrary: fc.constant<RunCommandOp>('prune'), weight: 1 },
@@ -139,7 +136,8 @@ export const runCommandArb: fc.Arbitrary<RunCommand> = fc.record({
 export function runPlanArb(opts: { maxCommands?: number } = {}): fc.Arbitrary<RunPlan> {
   return fc.record({
     direction: fc.constantFrom<Direction>('max', 'min'),
-    commands: fc.array(runCommandArb, { maxLength: opts.maxCommands ?? 40 }),
+    // size 'max': lengths spread over the whole range, not only the small ones (long runs matter here).
+    commands: fc.array(runCommandArb, { maxLength: opts.maxCommands ?? 60, size: 'max' }),
     finish: fc.boolean(),
   });
 }
@@ -201,26 +199,20 @@ export function interpretCommands(plan: RunPlan): StoredEvent[] {
         nodes.push({ id, recipe, hash: recipeHash(recipe), status: 'proposed', pruned: false });
         break;
       }
-      case 'materialize': {
-        const n = pickOf(withStatus('proposed'), c.pick);
+      case 'advance': {
+        const n = pickOf(withStatus('proposed', 'materialized', 'evaluated'), c.pick);
         if (!n) break;
-        b.emit('node.materialized', { nodeId: n.id, recipeHash: n.hash, artifact: { path: `artifacts/${n.hash.slice(0, 16)}.parquet`, rows: c.value, format: 'parquet' } }, 'curator');
-        n.status = 'materialized';
-        break;
-      }
-      case 'evaluate': {
-        const n = pickOf(withStatus('materialized'), c.pick);
-        if (!n) break;
-        b.emit('node.evaluated', { nodeId: n.id, score: c.value / 10000, split: 'val', metrics: { loss: (10000 - c.value) / 10000 } }, 'trainer');
-        n.status = 'evaluated';
-        break;
-      }
-      case 'critique': {
-        const n = pickOf(withStatus('evaluated'), c.pick);
-        if (!n) break;
-        const verdict = c.reward >= 2 ? 'new_best' : c.reward > 0 ? 'improved' : c.reward === 0 ? 'neutral' : 'worse';
-        b.emit('node.critiqued', { nodeId: n.id, reward: c.reward, verdict }, 'critic');
-        n.status = 'critiqued';
+        if (n.status === 'proposed') {
+          b.emit('node.materialized', { nodeId: n.id, recipeHash: n.hash, artifact: { path: `artifacts/${n.hash.slice(0, 16)}.parquet`, rows: c.value, format: 'parquet' } }, 'curator');
+          n.status = 'materialized';
+        } else if (n.status === 'materialized') {
+          b.emit('node.evaluated', { nodeId: n.id, score: c.value / 10000, split: 'val', metrics: { loss: (10000 - c.value) / 10000 } }, 'trainer');
+          n.status = 'evaluated';
+        } else {
+          const verdict = c.reward >= 2 ? 'new_best' : c.reward > 0 ? 'improved' : c.reward === 0 ? 'neutral' : 'worse';
+          b.emit('node.critiqued', { nodeId: n.id, reward: c.reward, verdict }, 'critic');
+          n.status = 'critiqued';
+        }
         break;
       }
       case 'fail': {

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { artifactOf, EngineCodes, type MaterializeResult } from '../src/engine/index.ts';
@@ -238,6 +239,7 @@ t.test('sql step, its sandbox, and failures', async (t) => {
   const args = { recipe, base: f.task.base, label: 'weather', columns: f.task.columns, outDir };
   t.equal((await codeOf(f.engine.materialize({ ...args, recipeHash: 'f'.repeat(64) }))).code, EngineCodes.arg, 'hash must match the recipe');
   t.equal((await codeOf(f.engine.materialize({ ...args, recipeHash: recipeHash(recipe), outDir: '/var/tmp/dm-not-allowed' }))).code, EngineCodes.path);
+  t.notOk(existsSync('/var/tmp/dm-not-allowed'), 'a refused outDir is not created');
   t.equal((await codeOf(f.engine.materialize({ ...args, recipeHash: recipeHash(recipe), label: 'nope' }))).code, EngineCodes.arg);
   const badRecipe = { v: 1, base: 'task', steps: [{ op: 'explode' }] } as unknown as Recipe;
   t.equal((await codeOf(f.engine.materialize({ ...args, recipe: badRecipe, recipeHash: recipeHash(badRecipe) }))).code, 'E_SCHEMA');

@@ -104,8 +104,9 @@ export class DataEngine {
   /** Materialises a recipe into `<outDir>/<recipeHash>.parquet`, or reuses the one already there. */
   async materialize(input: MaterializeInput): Promise<MaterializeResult> {
     return this.#job(async (s) => {
-      const outDir = await realDir((await mkdir(input.outDir, { recursive: true }), input.outDir), 'outDir');
-      await this.#inside(join(outDir, 'x'), 'artifact folder', false);
+      // Checked before anything is created, so a bad outDir leaves no folder behind.
+      const outDir = await this.#inside(input.outDir, 'artifact folder', false);
+      await mkdir(outDir, { recursive: true });
       const base = { ...input.base, path: await this.#inside(input.base.path, 'base data') };
       const testInputs = input.testInputs ? { ...input.testInputs, path: await this.#inside(input.testInputs.path, 'test inputs') } : undefined;
       const sources: MaterializeInput['sources'] = {};

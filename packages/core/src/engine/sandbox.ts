@@ -1,4 +1,4 @@
-import { mkdir, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { EngineCodes, engineError } from './errors.ts';
 import { listLiteral, literal } from './sql.ts';
@@ -48,8 +48,18 @@ export async function allowedPath(path: string, allowed: readonly string[], what
       if ((err as { code?: string }).code === 'ENOENT') throw engineError(EngineCodes.notFound, `${what} ${abs}: no such file; fetch it first or fix the path`, { file: abs }, err);
       throw err;
     }
-    await mkdir(dirname(abs), { recursive: true });
-    real = resolve(await realpath(dirname(abs)), relative(dirname(abs), abs));
+    // Not there yet (an output folder): resolve its nearest existing ancestor, create nothing.
+    let existing = dirname(abs);
+    for (;;) {
+      try {
+        real = resolve(await realpath(existing), relative(existing, abs));
+        break;
+      } catch {
+        const up = dirname(existing);
+        if (up === existing) throw err;
+        existing = up;
+      }
+    }
   }
   if (!allowed.some((d) => isInside(real, d))) {
     throw engineError(EngineCodes.path, `${what} ${abs} is outside the engine's allowed directories (${allowed.join(', ')}); pass its folder in DataEngine.open({ allowedDirs })`, { path: abs, allowed });

@@ -1,20 +1,14 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Test } from 'tap';
 import { createPluginContext } from '../plugin/context.ts';
 import type { FetchLimits, PluginContext, SourcePlugin, SourceQuery } from '../plugin/types.ts';
 import { schemas } from '../schema/registry.ts';
 import type { Source } from '../schema/types.ts';
 
-/** The part of a tap `t` the suite uses (tap's Test satisfies it). */
-export interface SuiteTest {
-  test(name: string, fn: (t: SuiteTest) => Promise<void> | void): unknown;
-  ok(value: unknown, message?: string): unknown;
-  equal(found: unknown, wanted: unknown, message?: string): unknown;
-  same(found: unknown, wanted: unknown, message?: string): unknown;
-  fail(message?: string): unknown;
-  teardown(fn: () => unknown): unknown;
-}
+/** A tap test (`import t from 'tap'`, or the `t` of a subtest). Type-only: core has no runtime dependency on tap. */
+export type SuiteTest = Test;
 
 export interface SourceSuiteOptions<C> {
   plugin: SourcePlugin<C>;

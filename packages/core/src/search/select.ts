@@ -57,8 +57,18 @@ export function rankNodes(tree: DataTree, opts: SelectOptions): RankedNode[] {
 
 /** The node to expand next, or null when nothing is selectable (empty tree, all in flight or pruned). */
 export function selectNode(tree: DataTree, opts: SelectOptions): TreeNode | null {
-  if ((opts.mode ?? 'uct') === 'global') return rankNodes(tree, opts)[0]?.node ?? null;
+  if ((opts.mode ?? 'uct') === 'global') return selectGlobal(tree, opts);
   return selectUct(tree, opts);
+}
+
+function selectGlobal(tree: DataTree, opts: SelectOptions): TreeNode | null {
+  // A linear scan: same order as rankNodes()[0] without sorting the whole tree.
+  let best: RankedNode | undefined;
+  for (const node of selectableNodes(tree)) {
+    const r = { node, ucb: nodeUcb(tree, node, opts.c, opts) };
+    if (!best || compareRanked(r, best) < 0) best = r;
+  }
+  return best ? best.node : null;
 }
 
 function selectUct(tree: DataTree, opts: SelectOptions): TreeNode | null {

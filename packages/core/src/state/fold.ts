@@ -1,5 +1,6 @@
 import type { AnyEvent, DmEvent } from '../events/types.ts';
 import type { AddSourceStep, Recipe } from '../schema/types.ts';
+import { cloneJson } from './clone.ts';
 import { initialRunState } from './initial.ts';
 import {
   advanceStatus,
@@ -19,14 +20,14 @@ import type { RunState, TreeNode } from './types.ts';
 
 /** Applies one event and returns a new state; `state` is left untouched. */
 export function applyEvent(state: RunState, event: AnyEvent): RunState {
-  const next = structuredClone(state);
+  const next = cloneJson(state);
   applyEventInPlace(next, event);
   return next;
 }
 
 /** Folds events, in order, over `from` (default the empty state); `from` is left untouched. */
 export function foldEvents(events: Iterable<AnyEvent>, from?: RunState): RunState {
-  const state = from ? structuredClone(from) : initialRunState();
+  const state = from ? cloneJson(from) : initialRunState();
   for (const e of events) applyEventInPlace(state, e);
   return state;
 }
@@ -100,8 +101,8 @@ function knownNode(ctx: Ctx, nodeId: string): TreeNode | undefined {
 function onRunStarted(ctx: Ctx, e: DmEvent<'run.started'>): void {
   const { state } = ctx;
   state.run = e.run;
-  state.task = structuredClone(e.data.task);
-  state.config = structuredClone(e.data.config);
+  state.task = cloneJson(e.data.task);
+  state.config = cloneJson(e.data.config);
   const direction = e.data.task.metric.direction;
   if (direction !== state.tree.direction) {
     state.tree.direction = direction;
@@ -150,7 +151,7 @@ function onNodeProposed(ctx: Ctx, e: DmEvent<'node.proposed'>): void {
     children: [],
     kind: d.kind,
     depth,
-    recipe: structuredClone(d.recipe),
+    recipe: cloneJson(d.recipe),
     recipeHash: d.recipeHash,
     status: 'proposed',
     visits: 0,
@@ -177,7 +178,7 @@ function onNodeMaterialized(ctx: Ctx, e: DmEvent<'node.materialized'>): void {
     anomaly(ctx, 'E_RECIPE_MISMATCH', `node '${node.id}' was proposed with recipe ${node.recipeHash.slice(0, 12)}… but materialised ${e.data.recipeHash.slice(0, 12)}…; skipped`);
     return;
   }
-  node.artifact = structuredClone(e.data.artifact);
+  node.artifact = cloneJson(e.data.artifact);
   advanceStatus(node, 'materialized');
   syncOutcome(ctx.state, node);
 }
@@ -213,7 +214,7 @@ function onNodeFailed(ctx: Ctx, e: DmEvent<'node.failed'>): void {
     anomaly(ctx, 'E_NODE_OUTCOME_REPEATED', `node '${node.id}' already has its outcome (reward ${node.reward}); a node backs up once, so this failure was skipped`);
     return;
   }
-  node.error = { ...structuredClone(e.data.error), stage: e.data.stage };
+  node.error = { ...cloneJson(e.data.error), stage: e.data.stage };
   node.reward = FAILURE_REWARD;
   if (node.status === 'pruned') node.statusBeforePrune = 'failed';
   else node.status = 'failed';
@@ -245,7 +246,7 @@ function onSourceDiscovered(ctx: Ctx, e: DmEvent<'source.discovered'>): void {
   }
   // Normally nothing uses a source before it is discovered; a log that says otherwise still links them.
   const usedBy = tree.order.filter((nodeId) => sourcesAddedBy(tree.nodes[nodeId]!.recipe).includes(id));
-  pool.sources[id] = { source: structuredClone(e.data.source), status: 'discovered', usedBy, comments: [], seq: ctx.seq };
+  pool.sources[id] = { source: cloneJson(e.data.source), status: 'discovered', usedBy, comments: [], seq: ctx.seq };
   pool.order.push(id);
 }
 
@@ -255,7 +256,7 @@ function onSourceProfiled(ctx: Ctx, e: DmEvent<'source.profiled'>): void {
     anomaly(ctx, 'E_SOURCE_UNKNOWN', `source.profiled names source '${e.data.sourceId}', which was never discovered; skipped`);
     return;
   }
-  entry.profile = structuredClone(e.data.profile);
+  entry.profile = cloneJson(e.data.profile);
   // A rejection is final: a profile that arrives later is kept for the record only.
   if (entry.status !== 'rejected') entry.status = 'profiled';
 }
@@ -267,13 +268,13 @@ function onSourceRejected(ctx: Ctx, e: DmEvent<'source.rejected'>): void {
     return;
   }
   entry.status = 'rejected';
-  entry.rejection = structuredClone(e.data.reason);
+  entry.rejection = cloneJson(e.data.reason);
 }
 
 function onFindingRecorded(ctx: Ctx, e: DmEvent<'finding.recorded'>): void {
   const d = e.data;
   if (!knownNode(ctx, d.nodeId)) return;
-  ctx.state.memory.findings.push({ ...structuredClone(d), seq: ctx.seq });
+  ctx.state.memory.findings.push({ ...cloneJson(d), seq: ctx.seq });
   const entry = d.subject === undefined ? undefined : ctx.state.pool.sources[d.subject];
   if (entry) {
     const comment: { nodeId: string; text: string; delta?: number } = { nodeId: d.nodeId, text: d.text };

@@ -60,9 +60,9 @@ export class Planner {
     this.name = o.actor ?? 'planner';
     const machine = plannerMachine.provide({
       actors: {
-        boot: fromPromise(() => this.boot()),
-        decide: fromPromise(() => this.decide()),
-        finish: fromPromise(({ input }: { input: { reason: FinishReason } }) => this.finish(input.reason)),
+        boot: fromPromise(() => this.logged('boot', () => this.boot())),
+        decide: fromPromise(() => this.logged('decide', () => this.decide())),
+        finish: fromPromise(({ input }: { input: { reason: FinishReason } }) => this.logged('finish', () => this.finish(input.reason))),
       },
     });
     const deadlineMs = o.knobs.budget.seconds * 1000 - (o.elapsedMs ?? 0);
@@ -70,6 +70,15 @@ export class Planner {
     this.done = new Promise((resolve) => {
       this.actor.subscribe({ complete: () => resolve(), error: () => resolve() });
     });
+  }
+
+  private async logged<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.o.logger.warn(`${this.name}: ${what} failed: ${errorInfo(err).message}`);
+      throw err;
+    }
   }
 
   async start(): Promise<void> {

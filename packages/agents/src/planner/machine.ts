@@ -51,6 +51,11 @@ export const plannerMachine = setup({
       throw new Error('planner: the host must supply finish');
     }),
   },
+  actions: {
+    countGrade: assign({
+      graded: ({ context, event }) => (event.type === 'EVENT' && event.event.type === 'run.graded' ? [...context.graded, event.event.data.nodeId] : context.graded),
+    }),
+  },
   delays: {
     deadline: ({ context }) => Math.max(0, context.deadlineMs),
     gradeTimeout: ({ context }) => context.gradeTimeoutMs,
@@ -108,18 +113,13 @@ export const plannerMachine = setup({
         onDone: { target: 'grading', actions: assign({ expectGrades: ({ event }) => event.output.grades }) },
         onError: 'done',
       },
+      // Grading can be quick: a grade may arrive before finish has returned.
+      on: { EVENT: { guard: 'isGrade', actions: 'countGrade' } },
     },
     grading: {
       always: { guard: 'allGraded', target: 'done' },
       after: { gradeTimeout: 'done' },
-      on: {
-        EVENT: {
-          guard: 'isGrade',
-          actions: assign({
-            graded: ({ context, event }) => (event.type === 'EVENT' && event.event.type === 'run.graded' ? [...context.graded, event.event.data.nodeId] : context.graded),
-          }),
-        },
-      },
+      on: { EVENT: { guard: 'isGrade', actions: 'countGrade' } },
     },
     done: { type: 'final' },
   },

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import {
+  artifactOf,
   DataEngine,
   DataMasterError,
   errorInfo,
@@ -200,8 +201,8 @@ export async function runEmbedded(o: RunOptions): Promise<RunResult> {
             ...(prepared.testInputs ? { testInputs: prepared.testInputs } : {}),
             ...(prepared.keyColumns ? { keyColumns: prepared.keyColumns } : {}),
           }),
-        materialize: (job, files) =>
-          eng.materialize({
+        materialize: async (job, files) =>
+          artifactOf(await eng.materialize({
             recipe: job.recipe,
             recipeHash: job.recipeHash,
             base: prepared.base,
@@ -212,7 +213,7 @@ export async function runEmbedded(o: RunOptions): Promise<RunResult> {
             ...(prepared.keyColumns ? { keyColumns: prepared.keyColumns } : {}),
             outDir: join(runDir, 'artifacts'),
             runDir,
-          }),
+          })),
       },
     });
     const criticHost = await startCritic({

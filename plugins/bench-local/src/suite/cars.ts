@@ -1,7 +1,7 @@
 import { Prng } from '../prng.ts';
 import { round, type Row } from '../table.ts';
 import type { BuiltTask, TaskSpec } from './spec.ts';
-import { seededParts } from './split.ts';
+import { distinctBy, seededParts } from './split.ts';
 import { vegaJson } from './vega.ts';
 
 function num(v: unknown): number | null {
@@ -35,7 +35,10 @@ const IDENTITY = Object.fromEntries(TASK_COLUMNS.map((c) => [c.name, c.name]));
 const REGION: Record<string, string> = { USA: 'North America', Europe: 'Europe', Japan: 'Asia' };
 
 async function build(): Promise<BuiltTask> {
-  const all = vegaJson('cars.json').map(taskRow).filter((r) => r.mpg !== null);
+  const all = distinctBy(
+    vegaJson('cars.json').map(taskRow).filter((r) => r.mpg !== null),
+    (r) => JSON.stringify(cars.keyColumns.map((c) => r[c])),
+  );
   const [test = [], val = [], train = [], rest = []] = seededParts(all, 301, [100, 100, 50]);
   const rng = new Prng(302);
   return {
@@ -141,7 +144,7 @@ export const cars: TaskSpec = {
   name: 'cars',
   title: 'Car fuel economy (mpg)',
   description: 'Predict the fuel economy in miles per US gallon of a 1970-1982 car model from its cylinders, displacement, horsepower, weight, acceleration, model year and origin. Only 50 labelled cars are given.',
-  version: 1,
+  version: 2,
   label: { name: 'mpg', type: 'DOUBLE', description: 'fuel economy', unit: 'mpg (US)' },
   features: [
     { name: 'cylinders', type: 'DOUBLE', kind: 'numeric', description: 'number of cylinders', impute: 4 },

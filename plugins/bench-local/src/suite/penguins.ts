@@ -1,7 +1,7 @@
 import { Prng } from '../prng.ts';
 import { round, type Row } from '../table.ts';
 import type { BuiltTask, FeatureSpec, TaskSpec } from './spec.ts';
-import { seededParts } from './split.ts';
+import { distinctBy, seededParts } from './split.ts';
 import { vegaJson } from './vega.ts';
 
 const SPECIES = ['Adelie', 'Chinstrap', 'Gentoo'];
@@ -37,7 +37,7 @@ const TASK_COLUMNS = [
 const IDENTITY = Object.fromEntries(TASK_COLUMNS.map((c) => [c.name, c.name]));
 
 async function build(): Promise<BuiltTask> {
-  const all = vegaJson('penguins.json').map(taskRow);
+  const all = distinctBy(vegaJson('penguins.json').map(taskRow), (r) => JSON.stringify(penguins.keyColumns.map((c) => r[c])));
   const [test = [], val = [], train = []] = seededParts(all, 201, [100, 100]);
   const rng = new Prng(202);
   const rotate = (s: unknown) => SPECIES[(SPECIES.indexOf(String(s)) + 1) % SPECIES.length] ?? null;
@@ -147,7 +147,7 @@ export const penguins: TaskSpec = {
   name: 'penguins',
   title: 'Palmer penguin species',
   description: 'Predict the species (Adelie, Chinstrap, Gentoo) of a Palmer Archipelago penguin from its island, bill, flipper, body mass and sex. The 144 labelled birds are already enough: no candidate source improves the learner, so the right answer is to add nothing.',
-  version: 1,
+  version: 2,
   label: { name: 'species', type: 'VARCHAR', description: 'penguin species', classes: SPECIES },
   features: [
     { name: 'island', type: 'VARCHAR', kind: 'categorical', description: 'island', values: ['Biscoe', 'Dream', 'Torgersen'] },

@@ -1,10 +1,15 @@
 import { Prng } from '../prng.ts';
 import { round, type Row } from '../table.ts';
 import type { BuiltTask, TaskSpec } from './spec.ts';
-import { seededParts } from './split.ts';
+import { distinctBy, seededParts } from './split.ts';
 import { vegaTable } from './vega.ts';
 
 const CLASSES = ['drizzle', 'fog', 'rain', 'snow', 'sun'];
+
+function taskKey(r: Row): unknown[] {
+  const t = taskRow(r);
+  return [t.precipitation, t.temp_max, t.temp_min, t.wind, t.month];
+}
 
 function taskRow(r: Row): Row {
   const date = String(r.date);
@@ -20,7 +25,8 @@ function taskRow(r: Row): Row {
 
 async function build(): Promise<BuiltTask> {
   const all = await vegaTable('weather.csv', 'csv', 'SELECT location, CAST(date AS VARCHAR) AS date, precipitation, temp_max, temp_min, wind, weather');
-  const seattle = all.filter((r) => r.location === 'Seattle');
+  // Distinct inputs only: two days with identical measurements would otherwise straddle splits.
+  const seattle = distinctBy(all.filter((r) => r.location === 'Seattle'), (r) => JSON.stringify(taskKey(r)));
   const newYork = all.filter((r) => r.location === 'New York');
   const [test = [], val = [], train = [], rest = []] = seededParts(seattle, 101, [300, 300, 100]);
   const rng = new Prng(102);
@@ -156,7 +162,7 @@ export const seattleWeather: TaskSpec = {
   name: 'seattle-weather',
   title: 'Seattle daily weather type',
   description: 'Predict the observed weather type (drizzle, fog, rain, snow, sun) of a Seattle day from its precipitation, temperatures, wind and month. The task ships only 100 labelled days.',
-  version: 1,
+  version: 2,
   label: { name: 'weather', type: 'VARCHAR', description: 'observed weather type', classes: CLASSES },
   features: [
     { name: 'precipitation', type: 'DOUBLE', kind: 'numeric', description: 'daily precipitation', unit: 'mm', impute: 0 },

@@ -4,6 +4,7 @@ import { Prng } from '../prng.ts';
 import type { Row } from '../table.ts';
 import { packageRoot } from './packages.ts';
 import type { BuiltTask, TaskSpec } from './spec.ts';
+import { distinctBy } from './split.ts';
 
 interface Email {
   id: string;
@@ -44,17 +45,20 @@ const taskRow = (e: Email): Row => ({ text: `${e.subject}\n${e.body}`, label: is
 
 async function build(): Promise<BuiltTask> {
   // 2002 corpus (easy-ham-1, spam-1) for train/val/test; the later corpus (easy-ham-2, spam-2) feeds the pool.
-  const ham1 = sample('easy-ham-1', 540, 401);
-  const spam1 = sample('spam-1', 270, 402);
+  // Messages are distinct by text across every part (mailing lists repeat messages, corpora overlap).
+  const seen = new Set<string>();
+  const fresh = (emails: Email[]) => distinctBy(emails, (e) => `${e.subject}\n${e.body}`).filter((e) => !seen.has(`${e.subject}\n${e.body}`) && seen.add(`${e.subject}\n${e.body}`));
+  const ham1 = fresh(sample('easy-ham-1', 600, 401)).slice(0, 540);
+  const spam1 = fresh(sample('spam-1', 300, 402)).slice(0, 270);
   const split = (ham: Email[], spam: Email[]) => new Prng(403).shuffle([...ham, ...spam]);
   const train = split(ham1.slice(0, 40), spam1.slice(0, 20));
   const val = split(ham1.slice(40, 290), spam1.slice(20, 145));
   const test = split(ham1.slice(290, 540), spam1.slice(145, 270));
-  const ham2 = sample('easy-ham-2', 900, 404);
-  const spam2 = sample('spam-2', 700, 405);
+  const ham2 = fresh(sample('easy-ham-2', 1000, 404)).slice(0, 900);
+  const spam2 = fresh(sample('spam-2', 800, 405)).slice(0, 700);
   const helpful = new Prng(406).shuffle([...ham2.slice(0, 600), ...spam2.slice(0, 400)]);
   const reported = new Prng(407).shuffle([...ham2.slice(600, 900), ...spam2.slice(400, 700)]);
-  const hardHam = sample('hard-ham-1', 250, 408);
+  const hardHam = fresh(sample('hard-ham-1', 250, 408));
   return {
     train: train.map(taskRow),
     val: val.map(taskRow),
@@ -139,7 +143,7 @@ export const spam: TaskSpec = {
   name: 'spam',
   title: 'Spam or ham e-mail',
   description: 'Classify an e-mail (subject and body, headers removed) as spam or ham. Only 60 labelled messages are given.',
-  version: 1,
+  version: 2,
   label: { name: 'label', type: 'VARCHAR', description: 'spam or ham', classes: ['ham', 'spam'] },
   features: [{ name: 'text', type: 'VARCHAR', kind: 'text', description: 'subject line, a newline, then the message body (plain text, at most 1500 characters)' }],
   metric: { name: 'macro_f1', direction: 'max' },

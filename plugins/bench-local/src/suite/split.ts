@@ -12,3 +12,14 @@ export function seededParts<T>(rows: readonly T[], seed: number, sizes: number[]
   parts.push(shuffled.slice(at));
   return parts;
 }
+
+/** First row of each key, order kept: duplicate inputs must not land on both sides of a split. */
+export function distinctBy<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const k = key(r);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

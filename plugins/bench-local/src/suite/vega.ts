@@ -18,3 +18,8 @@ export function vegaJson(name: string): Row[] {
 export async function vegaTable(name: string, format: 'csv' | 'parquet', sql = 'SELECT *'): Promise<Row[]> {
   return withDuck((conn) => queryRows(conn, `${sql} FROM ${readerSql(vegaFile(name), format)}`));
 }
+
+/** Any query over a vega-datasets file: `sql` gets the table expression that reads it. */
+export async function vegaQuery(name: string, format: 'csv' | 'parquet', sql: (from: string) => string): Promise<Row[]> {
+  return withDuck((conn) => queryRows(conn, sql(readerSql(vegaFile(name), format))));
+}

@@ -46,6 +46,19 @@ t.test('a stored value that is not a valid event gives E_LOG_CORRUPT', async (t)
   await t.rejects(readAll(dir), { code: 'E_LOG_CORRUPT', message: /evt!0000000000000002.*not a valid event/ });
 });
 
+t.test('data that breaks its schema under a valid envelope is found by read({ verify: true })', async (t) => {
+  const dir = await damaged('bad-data', 3, async (db) => {
+    const json = (await db.get(seqKey(2))) as string;
+    await db.put(seqKey(2), json.replace('"reason":', '"because":'));
+  });
+  const log = await LevelEventLog.open(dir);
+  t.teardown(() => log.close());
+  const audit = async () => {
+    for await (const _ of log.read({ verify: true })) continue;
+  };
+  await t.rejects(audit(), { code: 'E_LOG_CORRUPT', message: /evt!0000000000000002.*unknown property 'because'/ });
+});
+
 t.test('a stored event under the wrong seq gives E_LOG_CORRUPT', async (t) => {
   const dir = await damaged('wrong-seq', 5, async (db) => db.put(seqKey(4), (await db.get(seqKey(1))) as string));
   await t.rejects(readAll(dir), { code: 'E_LOG_CORRUPT', message: /has seq 1, expected 4/ });

@@ -24,6 +24,12 @@ export abstract class BaseEventLog implements IndexedEventLog {
   readonly run: string;
   /** Highest stored seq; only the append queue moves it. */
   protected last: number;
+  /**
+   * The largest stored event id (ids compare in key order; '' when empty). An id above it cannot be
+   * stored yet, so appends of new ULIDs (time-ordered) skip the dedupe lookup; older ids, e.g. from
+   * another process, are still looked up.
+   */
+  protected maxId: string;
   /** Names the log in errors: a directory or "memory log of run r". */
   protected abstract readonly where: string;
 
@@ -33,15 +39,16 @@ export abstract class BaseEventLog implements IndexedEventLog {
   private readonly reads = new Set<Promise<unknown>>();
   private readonly wakers = new Set<() => void>();
 
-  protected constructor(run: string, last: number) {
+  protected constructor(run: string, last: number, maxId: string) {
     this.run = run;
     this.last = last;
+    this.maxId = maxId;
   }
 
   /** Seqs of stored ids, undefined where not stored. */
   protected abstract lookupSeqs(ids: string[]): Promise<(number | undefined)[]>;
-  /** Exactly the events `from` .. `from + count - 1`, verified; a missing one is corruption. */
-  protected abstract loadRange(from: number, count: number): Promise<StoredEvent[]>;
+  /** Exactly the events `from` .. `from + count - 1`, checked (decodeRecord); a missing one is corruption. */
+  protected abstract loadRange(from: number, count: number, verify?: boolean): Promise<StoredEvent[]>;
   /** Writes rows, their id entries and their index entries in one atomic batch. */
   protected abstract writeRows(rows: NewRow[]): Promise<void>;
   protected abstract indexSeqs(index: IndexName, key: string): Promise<number[]>;
@@ -75,14 +82,21 @@ export abstract class BaseEventLog implements IndexedEventLog {
     const firstOf = new Map<string, AnyEvent>();
     for (const e of batch) if (!firstOf.has(e.id)) firstOf.set(e.id, e);
     const ids = [...firstOf.keys()];
-    const stored = await this.lookupSeqs(ids);
+    const maybeStored = ids.filter((id) => id <= this.maxId);
+    const found = maybeStored.length ? await this.lookupSeqs(maybeStored) : [];
+    const seqById = new Map<string, number>();
+    maybeStored.forEach((id, i) => {
+      const seq = found[i];
+      if (seq !== undefined) seqById.set(id, seq);
+    });
 
     const byId = new Map<string, StoredEvent>();
     const rows: NewRow[] = [];
     const old: { id: string; seq: number }[] = [];
     let next = this.last;
-    ids.forEach((id, i) => {
-      const seq = stored[i];
+    let maxId = this.maxId;
+    ids.forEach((id) => {
+      const seq = seqById.get(id);
       if (seq !== undefined) {
         old.push({ id, seq });
         return;
@@ -91,6 +105,7 @@ export abstract class BaseEventLog implements IndexedEventLog {
       const event = { ...(firstOf.get(id) as AnyEvent), seq: next } as StoredEvent;
       rows.push({ seq: next, event, json: JSON.stringify(event) });
       byId.set(id, event);
+      if (id > maxId) maxId = id;
     });
     for (const { id, seq } of old) {
       const [event] = await this.loadRange(seq, 1);
@@ -99,6 +114,7 @@ export abstract class BaseEventLog implements IndexedEventLog {
     if (rows.length) {
       await this.writeRows(rows);
       this.last = next;
+      this.maxId = maxId;
       this.wake();
     }
     return { events: batch.map((e) => byId.get(e.id) as StoredEvent), written: rows.length };
@@ -121,7 +137,7 @@ export abstract class BaseEventLog implements IndexedEventLog {
     let next = from;
     while (next <= to && left > 0) {
       const count = Math.min(READ_CHUNK, left, to - next + 1);
-      const chunk = await this.chunk(next, count, 'read');
+      const chunk = await this.chunk(next, count, 'read', range.verify === true);
       for (const e of chunk) yield e;
       next += count;
       left -= count;
@@ -185,9 +201,9 @@ export abstract class BaseEventLog implements IndexedEventLog {
     return this.closing;
   }
 
-  private chunk(from: number, count: number, op: string): Promise<StoredEvent[]> {
+  private chunk(from: number, count: number, op: string, verify = false): Promise<StoredEvent[]> {
     if (this.state === 'closed') return Promise.reject(logClosedError(this.where, op));
-    const p = this.loadRange(from, count);
+    const p = this.loadRange(from, count, verify);
     this.reads.add(p);
     const forget = () => this.reads.delete(p);
     p.then(forget, forget);

@@ -33,6 +33,9 @@ export function idKey(id: string): string {
 /** Range bounds that cover every `evt!` key. */
 export const EVENT_RANGE = { gte: seqKey(0), lte: seqKey(10 ** SEQ_WIDTH - 1) } as const;
 
+/** Range bounds that cover every `id!` key ('"' follows '!'). */
+export const ID_RANGE = { gte: ID_PREFIX, lt: 'id"' } as const;
+
 /** `<key>\0<seq>`: all entries of one key are contiguous and in seq order. */
 export function indexEntryKey(key: string, seq: number): string {
   return key + INDEX_SEP + String(seq).padStart(SEQ_WIDTH, '0');

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ClassicLevel, type BatchOperation } from 'classic-level';
+import { ClassicLevel } from 'classic-level';
 import { DataMasterError } from '../errors.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { BaseEventLog, type NewRow } from './base.ts';
@@ -8,6 +8,8 @@ import { logCorruptError, logLockedError, logRunError } from './errors.ts';
 import { INDEX_NAMES, indexEntriesOf, type IndexName } from './indexes.ts';
 import {
   EVENT_RANGE,
+  ID_PREFIX,
+  ID_RANGE,
   LOG_FORMAT,
   META_FORMAT,
   META_RUN,
@@ -32,7 +34,6 @@ export interface LevelEventLogOptions {
 
 type Db = ClassicLevel<string, string>;
 type Index = ReturnType<Db['sublevel']>;
-type BatchOp = BatchOperation<Db, string, string>;
 
 /**
  * The run's event log on LevelDB (classic-level). Layout, one database under `<runDir>/log`:
@@ -50,8 +51,8 @@ export class LevelEventLog extends BaseEventLog {
   private readonly db: Db;
   private readonly indexes: Record<IndexName, Index>;
 
-  private constructor(db: Db, run: string, last: number, runDir: string, dbDir: string) {
-    super(run, last);
+  private constructor(db: Db, run: string, last: number, maxId: string, runDir: string, dbDir: string) {
+    super(run, last, maxId);
     this.db = db;
     this.runDir = runDir;
     this.dbDir = dbDir;
@@ -82,7 +83,8 @@ export class LevelEventLog extends BaseEventLog {
     try {
       const run = await readMeta(db, dbDir, opts.run);
       const last = await readLast(db, dbDir, run);
-      return new LevelEventLog(db, run, last, dir, dbDir);
+      const [maxIdKey] = await db.keys({ ...ID_RANGE, reverse: true, limit: 1 }).all();
+      return new LevelEventLog(db, run, last, maxIdKey?.slice(ID_PREFIX.length) ?? '', dir, dbDir);
     } catch (err) {
       await db.close();
       throw err;
@@ -101,7 +103,7 @@ export class LevelEventLog extends BaseEventLog {
     });
   }
 
-  protected async loadRange(from: number, count: number): Promise<StoredEvent[]> {
+  protected async loadRange(from: number, count: number, verify = false): Promise<StoredEvent[]> {
     const entries = await this.db.iterator({ gte: seqKey(from), lte: seqKey(from + count - 1), limit: count }).all();
     const out: StoredEvent[] = [];
     for (let i = 0; i < count; i++) {
@@ -110,21 +112,26 @@ export class LevelEventLog extends BaseEventLog {
       if (!entry) throw logCorruptError(this.dbDir, seqKey(want), `seq ${want} is missing (the log ends at ${this.last})`);
       const [key, json] = entry;
       if (seqOfKey(key) !== want) throw logCorruptError(this.dbDir, seqKey(want), `seq ${want} is missing (next key is ${key})`);
-      out.push(decodeRecord(json, want, key, this.run, this.dbDir));
+      out.push(decodeRecord(json, want, key, this.run, this.dbDir, verify));
     }
     return out;
   }
 
   protected async writeRows(rows: NewRow[]): Promise<void> {
-    const ops: BatchOp[] = [];
-    for (const r of rows) {
-      ops.push({ type: 'put', key: seqKey(r.seq), value: r.json });
-      ops.push({ type: 'put', key: idKey(r.event.id), value: String(r.seq) });
-      for (const { index, key } of indexEntriesOf(r.event)) {
-        ops.push({ type: 'put', sublevel: this.indexes[index], key: indexEntryKey(key, r.seq), value: '' } as BatchOp);
+    // A chained batch hands each put to LevelDB directly; the array form costs about 1.5x per row here.
+    const batch = this.db.batch();
+    try {
+      for (const r of rows) {
+        batch.put(seqKey(r.seq), r.json);
+        batch.put(idKey(r.event.id), String(r.seq));
+        // The sublevel's documented prefix, written directly: about half the cost of a per-op `sublevel`.
+        for (const { index, key } of indexEntriesOf(r.event)) batch.put(this.indexes[index].prefix + indexEntryKey(key, r.seq), '');
       }
+    } catch (err) {
+      await batch.close();
+      throw err;
     }
-    await this.db.batch(ops);
+    await batch.write();
   }
 
   protected async indexSeqs(index: IndexName, key: string): Promise<number[]> {
@@ -196,6 +203,6 @@ async function readLast(db: Db, dbDir: string, run: string): Promise<number> {
   const [key, json] = last;
   const seq = seqOfKey(key);
   if (seq === undefined) throw logCorruptError(dbDir, key, 'the key is not a valid event key');
-  decodeRecord(json, seq, key, run, dbDir);
+  decodeRecord(json, seq, key, run, dbDir, true);
   return seq;
 }

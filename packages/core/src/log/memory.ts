@@ -17,7 +17,7 @@ export class MemoryEventLog extends BaseEventLog {
   private readonly indexes = new Map<IndexName, Map<string, number[]>>();
 
   constructor(run: string) {
-    super(run, 0);
+    super(run, 0, '');
     this.where = `memory log of run ${run}`;
   }
 
@@ -30,12 +30,12 @@ export class MemoryEventLog extends BaseEventLog {
     return ids.map((id) => this.ids.get(id));
   }
 
-  protected async loadRange(from: number, count: number): Promise<StoredEvent[]> {
+  protected async loadRange(from: number, count: number, verify = false): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
     for (let seq = from; seq < from + count; seq++) {
       const json = this.rows[seq - 1];
       if (json === undefined) throw logCorruptError(this.where, seqKey(seq), `seq ${seq} is missing`);
-      out.push(decodeRecord(json, seq, seqKey(seq), this.run, this.where));
+      out.push(decodeRecord(json, seq, seqKey(seq), this.run, this.where, verify));
     }
     return out;
   }

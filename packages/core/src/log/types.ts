@@ -7,6 +7,12 @@ export interface ReadRange {
   to?: number;
   /** At most this many events. */
   limit?: number;
+  /**
+   * Re-check every stored event against its JSON Schema (an audit; a log written by another version).
+   * Default false: events were schema-checked when appended, so a read checks JSON, envelope shape, seq
+   * and run, which is what damage breaks. Either way a bad record is E_LOG_CORRUPT, never skipped.
+   */
+  verify?: boolean;
 }
 
 export interface AppendResult {

@@ -88,6 +88,19 @@ export function eventLogSuite(t: Test, name: string, factory: EventLogFactory, o
     t.same(seqs(await collect(log.read())), [1, 2, 3]);
   });
 
+  t.test(`${name}: an id older than the newest stored one is still new, and still deduped`, async (t) => {
+    const log = await fresh(t);
+    const older = prunedEvent(log.run, 1); // ULIDs are time-ordered: this id sorts before the next ones
+    const newer = [prunedEvent(log.run, 2), prunedEvent(log.run, 3)];
+    await log.append(newer);
+    const res = await log.append(older);
+    t.equal(res.written, 1, 'an older id that is not stored is written');
+    t.equal(res.events[0]!.seq, 3);
+    t.equal((await log.append(older)).written, 0, 'and deduped the next time');
+    t.equal((await log.append(newer[0]!)).written, 0);
+    t.equal(await log.lastSeq(), 3);
+  });
+
   t.test(`${name}: duplicates within one batch are stored once`, async (t) => {
     const log = await fresh(t);
     const a = prunedEvent(log.run, 1);
@@ -127,6 +140,7 @@ export function eventLogSuite(t: Test, name: string, factory: EventLogFactory, o
     t.same(await collect(log.read({ from: 26 })), []);
     t.same(await collect(log.read({ from: 9, to: 8 })), []);
     t.same(await collect(log.read({ limit: 0 })), []);
+    t.same(seqs(await collect(log.read({ from: 3, to: 5, verify: true }))), [3, 4, 5], 'verify reads the same events');
     await t.rejects(collect(log.read({ from: -1 })), { code: 'E_LOG_RANGE' });
   });
 
@@ -221,6 +235,9 @@ export function eventLogSuite(t: Test, name: string, factory: EventLogFactory, o
       t.same(seqs(await collect(again.read())), range(1, 10));
       await again.append(prunedEvent(log.run, 11));
       t.equal(await again.lastSeq(), 11, 'seq continues after reopen');
+      const [first] = await collect(again.read({ limit: 1 }));
+      const { seq: _seq, ...asSent } = first!;
+      t.equal((await again.append(asSent as AnyEvent)).written, 0, 'ids stored before the reopen still dedupe');
     }
   });
 

@@ -121,7 +121,7 @@ export const flights: TaskSpec = {
   name: 'flights',
   title: 'US flight arrival delay',
   description: 'Predict the arrival delay in minutes of a US domestic flight (Q1 2001) from its departure hour, weekday, distance, origin and destination airports. 300 labelled flights are given.',
-  version: 1,
+  version: 2,
   label: { name: 'delay_min', type: 'DOUBLE', description: 'arrival delay (negative: early)', unit: 'min' },
   features: [
     { name: 'hour', type: 'DOUBLE', kind: 'numeric', description: 'scheduled departure hour, 0-23', impute: 12 },

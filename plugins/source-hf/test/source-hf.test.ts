@@ -2,11 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { DataMasterError, schemas, type Source } from '@datamaster/core';
-import { startLoopback, type Loopback, type LoopbackRoute } from '@datamaster/core/testing';
-// The plugin context factory is not exported from @datamaster/core's index yet.
-import { createPluginContext } from '../../../packages/core/src/plugin/context.ts';
-import type { PluginContext } from '../../../packages/core/src/plugin/types.ts';
+import { createPluginContext, DataMasterError, schemas, type Source, type PluginContext } from '@datamaster/core';
+import { sourcePluginSuite, startLoopback, type Loopback, type LoopbackRoute } from '@datamaster/core/testing';
 import plugin, { type HfConfig } from '../src/index.ts';
 import { CSV, PARQUET, datasetItem, resolveRoute, treeOf, type RepoFiles } from './hub-fixture.ts';
 
@@ -224,4 +221,9 @@ t.test('source ids: malformed ones are refused with E_SOURCE_ID', async (t) => {
   const h = await harness(t, {});
   const err = await plugin.fetch({ id: 'kaggle:acme/x', plugin: 'x', uri: 'u', format: 'csv' }, h.dir, LIMITS, h.ctx).catch((e: unknown) => e);
   t.equal((err as DataMasterError).code, 'E_SOURCE_ID');
+});
+
+t.test('conformance: sourcePluginSuite against the fake hub', async (t) => {
+  const h = await harness(t, searchRoutes());
+  sourcePluginSuite(t, { plugin, ctx: h.ctx, query: QUERY, limits: LIMITS });
 });

@@ -2,11 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { DataMasterError, schemas, type Source } from '@datamaster/core';
-import { startLoopback, type Loopback, type LoopbackRoute } from '@datamaster/core/testing';
-// The plugin context factory is not exported from @datamaster/core's index yet.
-import { createPluginContext } from '../../../packages/core/src/plugin/context.ts';
-import type { PluginContext } from '../../../packages/core/src/plugin/types.ts';
+import { createPluginContext, DataMasterError, schemas, type Source, type PluginContext } from '@datamaster/core';
+import { sourcePluginSuite, startLoopback, type Loopback, type LoopbackRoute } from '@datamaster/core/testing';
 import plugin, { type KaggleConfig } from '../src/index.ts';
 import { makeZip } from './zip-writer.ts';
 
@@ -219,4 +216,9 @@ t.test('a zip with ../ entries is refused and nothing is written', async (t) => 
   t.equal((err as DataMasterError).code, 'E_ZIP_UNSAFE');
   t.same(await filesUnder(h.dir), []);
   t.same((await readdir(h.root)).sort(), ['fetched', 'run'], 'nothing escaped the target');
+});
+
+t.test('conformance: sourcePluginSuite against the fake Kaggle API', async (t) => {
+  const h = await harness(t, apiRoutes());
+  sourcePluginSuite(t, { plugin, ctx: h.ctx, query: QUERY, limits: LIMITS });
 });

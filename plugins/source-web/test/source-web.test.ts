@@ -2,12 +2,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { DataMasterError, schemas } from '@datamaster/core';
+import { createPluginContext, DataMasterError, schemas, type PluginContext } from '@datamaster/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startLoopback, type Loopback, type LoopbackReply, type LoopbackRoute } from '@datamaster/core/testing';
-// The plugin context factory is not exported from @datamaster/core's index yet.
-import { createPluginContext } from '../../../packages/core/src/plugin/context.ts';
-import type { PluginContext } from '../../../packages/core/src/plugin/types.ts';
+import { sourcePluginSuite, startLoopback, type Loopback, type LoopbackReply, type LoopbackRoute } from '@datamaster/core/testing';
 import plugin, { parseHits, type WebConfig } from '../src/index.ts';
 
 // SearxngSearch prefers this variable over its apiBase argument; the tests point the tool at the loopback.
@@ -244,4 +241,9 @@ t.test('config errors and non-http uris', async (t) => {
   t.match((err as Error).message, /links\[0\]/);
   const err2 = await plugin.fetch({ id: 'web:x', plugin: 'x', uri: 'file:///etc/passwd', format: 'csv' }, h.dir, LIMITS, h.ctx).catch((e: unknown) => e);
   t.equal((err2 as DataMasterError).code, 'E_SOURCE_URI');
+});
+
+t.test('conformance: sourcePluginSuite against a fake CKAN portal', async (t) => {
+  const h = await harness(t, fullRoutes, (base) => ({ portals: [base] }));
+  sourcePluginSuite(t, { plugin, ctx: h.ctx, query: QUERY, limits: LIMITS });
 });

@@ -3,7 +3,7 @@ import {
   JetStreamApiError,
   jetstream,
   jetstreamManager,
-  type ConsumerMessages,
+  type Consumer,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -171,29 +171,17 @@ export class NatsBus implements AbortableBus {
       fromStart: opts.fromStart ?? false,
     });
     const consumer = await this.js.consumers.get(this.streams.events, name);
-    const messages = await consumer.consume({ max_messages: 64, expires: 5_000 });
-    let stopping = false;
-    const loop = (async () => {
-      for await (const m of messages) {
-        // buffered but not started when we stop: hand it back at once rather than after ack_wait
-        if (stopping) {
-          m.nak();
-          continue;
-        }
-        try {
-          await handler(toMessage(m));
-          m.ack();
-        } catch (err) {
-          this.onError(err, where);
-          m.nak(DEFAULTS.retryDelayMs);
-        }
+    // one event at a time, acked after its handler: in stream order, at least once
+    const puller = this.pullLoop(consumer, where, () => 64, async (m) => {
+      try {
+        await handler(toMessage(m));
+        m.ack();
+      } catch (err) {
+        this.onError(err, where);
+        m.nak(DEFAULTS.retryDelayMs);
       }
-    })();
-    return this.hold(filter, async () => {
-      stopping = true;
-      messages.stop();
-      await loop;
     });
+    return this.hold(filter, () => puller.stop());
   }
 
   async publish<T>(subject: string, data: T, headers?: Record<string, string>): Promise<void> {
@@ -301,11 +289,9 @@ export class NatsBus implements AbortableBus {
     const retryDelayMs = opts.retryDelayMs ?? DEFAULTS.retryDelayMs;
     const running = new InFlight();
     const where = `job handler on ${subject}`;
-    let stopping = false;
-    let batch: ConsumerMessages | undefined;
-    let wake: () => void = () => undefined;
-
-    const dispatch = (m: JsMsg) => {
+    // Pull only as many jobs as there are free slots: a job never waits in a local buffer while its
+    // ack deadline runs, so a busy worker does not cause redeliveries to idle ones.
+    const puller = this.pullLoop(consumer, where, () => capacity - running.size, (m) => {
       const id = m.headers?.get(MSG_ID) || `${subject}#${m.seq}`;
       const job = makeJob<T>(id, m.subject, decodeJson<T>(subject, m.data), m.info.deliveryCount, {
         // ackAck: the job counts as done only once the server has the ack
@@ -314,40 +300,52 @@ export class NatsBus implements AbortableBus {
         term: async (reason) => m.term(reason),
         working: async () => m.working(),
       });
-      const p = runJobHandler(job, handler, retryDelayMs, (err) => this.onError(err, where));
-      running.track(p).finally(() => wake());
-    };
+      running.track(runJobHandler(job, handler, retryDelayMs, (err) => this.onError(err, where))).finally(puller.wake);
+    });
+    return this.hold(subject, async () => {
+      await puller.stop();
+      await running.settled();
+    });
+  }
 
-    // Pull only as many jobs as there are free slots: a job never waits in a local buffer while its
-    // ack deadline runs, so a busy worker does not cause redeliveries to idle ones.
+  /**
+   * Pulls from a durable consumer in short fetches (1 s expiry) of up to `room()` messages. Stopping lets
+   * the current fetch run out and naks whatever still arrives for it: a pull request cannot be withdrawn,
+   * and a message delivered to an abandoned pull would otherwise wait a whole ack wait before redelivery.
+   * Disconnects end a fetch with an error; the loop retries, so pulls resume after a reconnect.
+   */
+  private pullLoop(consumer: Consumer, where: string, room: () => number, take: (m: JsMsg) => void | Promise<void>): { stop(): Promise<void>; wake: () => void } {
+    let stopping = false;
+    let wakeUp: () => void = () => undefined;
+    const wake = () => wakeUp();
     const loop = (async () => {
       while (!stopping) {
-        const free = capacity - running.size;
-        if (free <= 0) {
-          await new Promise<void>((r) => (wake = r));
+        const n = room();
+        if (n <= 0) {
+          await new Promise<void>((r) => (wakeUp = r));
           continue;
         }
         try {
-          batch = await consumer.fetch({ max_messages: free, expires: 1_000 });
+          const batch = await consumer.fetch({ max_messages: n, expires: 1_000 });
           for await (const m of batch) {
             if (stopping) m.nak();
-            else dispatch(m);
+            else await take(m);
           }
         } catch (err) {
           if (stopping || this.nc.isClosed()) break;
-          this.onError(err, `${where} (fetch; retrying)`);
+          this.onError(err, `${where} (pull; retrying)`);
           await new Promise((r) => setTimeout(r, 250));
         }
       }
     })();
-
-    return this.hold(subject, async () => {
-      stopping = true;
-      batch?.stop();
-      wake();
-      await loop;
-      await running.settled();
-    });
+    return {
+      wake,
+      stop: async () => {
+        stopping = true;
+        wake();
+        await loop;
+      },
+    };
   }
 
   async drain(): Promise<void> {

@@ -77,9 +77,10 @@ t.test('replay is deterministic and folds compose: fold(prefix) then suffix == f
       if (!deepEqual(all, foldEvents(events))) return false;
       if (!deepEqual(all, await replayEvents(events))) return false;
       if (!deepEqual(all, foldEvents(events.slice(k), foldEvents(events.slice(0, k))))) return false;
-      // One event at a time through the pure applyEvent gives the same state too.
-      let s: RunState = initialRunState();
-      for (const e of events) s = applyEvent(s, e);
+      // One event at a time through the copy-on-write applyEvent gives the same state too; every earlier
+      // state is frozen, so a write into something it shares with the next one throws.
+      let s: RunState = deepFreeze(initialRunState());
+      for (const e of events) s = deepFreeze(applyEvent(s, e));
       return deepEqual(all, s);
     }),
     RUNS,
@@ -145,6 +146,14 @@ t.test('best node: the best score among evaluated, never-failed nodes, ties to t
   );
   t.pass('held for every generated run');
 });
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+    Object.freeze(v);
+  }
+  return v;
+}
 
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b) && isDeepStrictEqual(a, b);

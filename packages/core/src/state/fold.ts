@@ -1,6 +1,7 @@
 import type { AnyEvent, DmEvent } from '../events/types.ts';
 import type { AddSourceStep, Recipe } from '../schema/types.ts';
 import { cloneJson } from './clone.ts';
+import { copyForEvent } from './copy-on-write.ts';
 import { initialRunState } from './initial.ts';
 import {
   advanceStatus,
@@ -18,9 +19,12 @@ import type { RunState, TreeNode } from './types.ts';
  * objects with the events it was built from.
  */
 
-/** Applies one event and returns a new state; `state` is left untouched. */
+/**
+ * Applies one event and returns a new state; `state` is left untouched. The new state shares what the event
+ * did not change with the old one (copy-on-write), so treat states as read-only values.
+ */
 export function applyEvent(state: RunState, event: AnyEvent): RunState {
-  const next = cloneJson(state);
+  const next = copyForEvent(state, event);
   applyEventInPlace(next, event);
   return next;
 }

@@ -36,6 +36,11 @@ t.test('LevelEventLog: the run id is kept in the log and checked on open', async
   await t.rejects(LevelEventLog.open(join(root, 'new-without-run')), { code: 'E_LOG_RUN', message: /pass \{ run \}/ });
 });
 
+t.test('a run id that no event could carry is refused on open', async (t) => {
+  await t.rejects(LevelEventLog.open(join(root, 'bad-run-id'), { run: 'has space' }), { code: 'E_LOG_RUN', message: /has space/ });
+  await t.rejects(MemoryEventLog.open('../up'), { code: 'E_LOG_RUN' });
+});
+
 t.test('LevelEventLog: replay of a missing run directory does not create one', async (t) => {
   const dir = join(root, 'missing');
   await t.rejects(LevelEventLog.open(dir, { create: false }), { code: 'E_LOG_MISSING', message: new RegExp(dir) });

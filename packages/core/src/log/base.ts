@@ -1,7 +1,7 @@
 import { DataMasterError } from '../errors.ts';
 import type { AnyEvent, StoredEvent } from '../events/types.ts';
 import { validateEvent } from '../events/make.ts';
-import { logClosedError, logRunError } from './errors.ts';
+import { checkRunId, logClosedError, logRunError } from './errors.ts';
 import type { IndexName } from './indexes.ts';
 import type { AppendResult, IndexedEventLog, ReadRange } from './types.ts';
 
@@ -40,6 +40,7 @@ export abstract class BaseEventLog implements IndexedEventLog {
   private readonly wakers = new Set<() => void>();
 
   protected constructor(run: string, last: number, maxId: string) {
+    checkRunId(run, 'event log');
     this.run = run;
     this.last = last;
     this.maxId = maxId;

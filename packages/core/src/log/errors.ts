@@ -39,3 +39,16 @@ export function logClosedError(where: string, op: string): DataMasterError {
     { where, op },
   );
 }
+
+/** The runId pattern of schemas/common.schema.json: a log for another id could never accept an event. */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+export function checkRunId(run: string, where: string): void {
+  if (!RUN_ID.test(run)) {
+    throw new DataMasterError(
+      'E_LOG_RUN',
+      `${where}: run id ${JSON.stringify(run)} is not valid: use letters, digits, '_', '.', '-' (up to 100, starting with a letter or digit)`,
+      { where, run },
+    );
+  }
+}

@@ -4,7 +4,7 @@ import { ClassicLevel } from 'classic-level';
 import { DataMasterError } from '../errors.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { BaseEventLog, type NewRow } from './base.ts';
-import { logCorruptError, logLockedError, logRunError } from './errors.ts';
+import { checkRunId, logCorruptError, logLockedError, logRunError } from './errors.ts';
 import { INDEX_NAMES, indexEntriesOf, type IndexName } from './indexes.ts';
 import {
   EVENT_RANGE,
@@ -66,6 +66,7 @@ export class LevelEventLog extends BaseEventLog {
     const dir = resolve(runDir);
     const dbDir = join(dir, LOG_DIR_NAME);
     const create = opts.create ?? true;
+    if (opts.run !== undefined) checkRunId(opts.run, `event log of run directory ${dir}`);
     if (!existsSync(dbDir) && !create) {
       throw new DataMasterError(
         'E_LOG_MISSING',

@@ -15,6 +15,9 @@ export interface EventLogSuiteOptions {
 
 export type EventLogFactory = (run: string) => Promise<EventLog>;
 
+/** The tap test object the suite registers its subtests on. */
+export type EventLogSuiteTest = Test;
+
 /** A small valid event; `n` makes its node id and reason distinct. */
 export function prunedEvent(run: string, n: number, actor = 'planner'): AnyEvent {
   return makeEvent(run, 'node.pruned', { nodeId: `n${n}`, reason: `weak branch ${n}` }, { actor });
@@ -34,7 +37,7 @@ function isIndexed(log: EventLog): log is IndexedEventLog {
   return typeof (log as Partial<IndexedEventLog>).seqsBy === 'function';
 }
 
-export function eventLogSuite(t: Test, name: string, factory: EventLogFactory, opts: EventLogSuiteOptions = {}): void {
+export function eventLogSuite(t: EventLogSuiteTest, name: string, factory: EventLogFactory, opts: EventLogSuiteOptions = {}): void {
   let runs = 0;
   /** Each subtest gets its own run id (and so its own fresh log), closed when the subtest ends. */
   const fresh = async (tt: Test): Promise<EventLog> => {

@@ -11,3 +11,4 @@ export * from './bus/index.ts';
 export * from './state/index.ts';
 export * from './search/index.ts';
 export * from './plugin/index.ts';
+export * from './engine/index.ts';

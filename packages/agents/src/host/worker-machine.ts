@@ -71,6 +71,7 @@ export function createWorkerMachine<Item, Result>(id: string) {
       },
       working: {
         invoke: {
+          id: 'work',
           src: 'work',
           input: ({ context }) => ({ item: context.item as Item, attempt: context.attempt }),
           onDone: {

@@ -109,7 +109,7 @@ export class Planner {
   }
 
   private async state(): Promise<RunState> {
-    const ids = this.pendingIds;
+    const ids = [...this.pendingIds];
     const s = await this.o.deps.getState(ids);
     this.pendingIds = this.pendingIds.slice(ids.length);
     return s;
@@ -153,6 +153,7 @@ export class Planner {
 
     let busy = inFlight(s).length;
     let count = tree.order.length;
+    this.o.logger.debug(`${this.name}: decide at seq ${s.lastSeq}: ${count} nodes, ${busy} in flight`);
     if (count >= budget.nodes) return { finished: busy === 0 ? 'budget' : null };
 
     const memoryOn = search.memory !== false;

@@ -30,6 +30,7 @@ export type PlannerEvent = { type: 'EVENT'; event: AnyEvent } | { type: 'STOP' }
  *             -> deciding         when events came in meanwhile
  *             -> waiting          otherwise
  *          waiting --EVENT--> deciding
+ *          retrying (decide failed) --EVENT | after 1 s--> deciding
  *        --after deadline--> finishing (time)     --STOP--> finishing (stopped)
  *   finishing [invoke finish: run.finished; grade the best node and the baseline on test]
  *     -> grading --run.graded x N | after gradeTimeout--> done
@@ -59,6 +60,7 @@ export const plannerMachine = setup({
   delays: {
     deadline: ({ context }) => Math.max(0, context.deadlineMs),
     gradeTimeout: ({ context }) => context.gradeTimeoutMs,
+    retryDecide: 1000,
   },
   guards: {
     finished: (_, params: { finished: FinishReason | null }) => params.finished !== null,
@@ -73,6 +75,7 @@ export const plannerMachine = setup({
   states: {
     booting: {
       invoke: {
+        id: 'boot',
         src: 'boot',
         onDone: 'searching',
         onError: { target: 'finishing', actions: assign({ finishReason: 'error' }) },
@@ -86,7 +89,8 @@ export const plannerMachine = setup({
         deciding: {
           entry: assign({ dirty: false }),
           invoke: {
-            src: 'decide',
+            id: 'decide',
+        src: 'decide',
             onDone: [
               {
                 guard: { type: 'finished', params: ({ event }) => event.output },
@@ -96,18 +100,23 @@ export const plannerMachine = setup({
               { guard: 'dirty', target: 'deciding', reenter: true },
               { target: 'waiting' },
             ],
-            // A failed decision (recorder slow, policy down) is retried on the next event.
-            onError: 'waiting',
+            // A failed decision (recorder slow, policy down) is retried on the next event, or after a pause.
+            onError: 'retrying',
           },
           on: { EVENT: { actions: assign({ dirty: true }) } },
         },
         waiting: {
           on: { EVENT: 'deciding' },
         },
+        retrying: {
+          on: { EVENT: 'deciding' },
+          after: { retryDecide: 'deciding' },
+        },
       },
     },
     finishing: {
       invoke: {
+        id: 'finish',
         src: 'finish',
         input: ({ context }) => ({ reason: context.finishReason ?? 'stopped' }),
         onDone: { target: 'grading', actions: assign({ expectGrades: ({ event }) => event.output.grades }) },

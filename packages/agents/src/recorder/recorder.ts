@@ -111,22 +111,28 @@ export class Recorder {
   }
 
   private async waitFor(id: string, timeoutMs: number): Promise<void> {
-    if ((await this.opts.log.seqOf(id)) !== undefined) return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const list = this.waiters.get(id)?.filter((w) => w !== done) ?? [];
-        if (list.length) this.waiters.set(id, list);
-        else this.waiters.delete(id);
-        reject(new DataMasterError('E_TIMEOUT', `recorder: event ${id} not recorded within ${timeoutMs} ms on run ${this.run}`));
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const list = this.waiters.get(id) ?? [];
-      list.push(done);
-      this.waiters.set(id, list);
+    // Register first, then look in the log: an event stored between the two steps still wakes the waiter.
+    let done!: () => void;
+    const arrived = new Promise<void>((resolve) => (done = resolve));
+    const list = this.waiters.get(id) ?? [];
+    list.push(done);
+    this.waiters.set(id, list);
+    if ((await this.opts.log.seqOf(id)) !== undefined) done();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DataMasterError('E_TIMEOUT', `recorder: event ${id} not recorded within ${timeoutMs} ms on run ${this.run}`)),
+        timeoutMs,
+      );
     });
+    try {
+      await Promise.race([arrived, expired]);
+    } finally {
+      clearTimeout(timer);
+      const rest = this.waiters.get(id)?.filter((w) => w !== done) ?? [];
+      if (rest.length) this.waiters.set(id, rest);
+      else this.waiters.delete(id);
+    }
   }
 
   private async answerEvents(q: EventsQuery): Promise<StoredEvent[]> {

@@ -2,6 +2,7 @@ import type { DataFile } from '../plugin/types.ts';
 import type { ColumnProfile, SourceProfile, TaskColumn } from '../schema/types.ts';
 import { countContaminated, loadTestKeys } from './contamination.ts';
 import { EngineCodes, duckMessage, engineError } from './errors.ts';
+import { completeMapping } from './mapping-data.ts';
 import { suggestMapping } from './mapping.ts';
 import { qualityScore } from './quality.ts';
 import type { LoadedTable, ReadLimits } from './reader.ts';
@@ -100,7 +101,7 @@ export async function profileTable(session: Session, src: LoadedTable, opts: Pro
     }
     mapping = opts.mapping;
   } else {
-    mapping = suggestMapping(task, src.columns).mapping;
+    mapping = await completeMapping(session, src.table, task, src.columns, suggestMapping(task, src.columns).mapping);
   }
   profile.mapping = mapping;
   const mappedCols = task.filter((c) => mapping[c.name] !== undefined);

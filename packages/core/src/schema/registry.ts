@@ -19,6 +19,7 @@ export type SchemaName =
   | 'recipe'
   | 'source'
   | 'task'
+  | 'local-catalog'
   | `events/${string}`
   | `messages/${string}`;
 

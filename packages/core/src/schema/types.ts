@@ -6,7 +6,7 @@
  */
 export type Ulid = string;
 /**
- * A run id: letters, digits, '_', '.', '-'; safe as a NATS token and a directory name.
+ * A run id: letters, digits, '_', '-'; safe as a NATS subject token and a directory name.
  */
 export type RunId = string;
 export type EventType =
@@ -75,6 +75,7 @@ export interface AllSchemas {
   SourceDiscoveredData?: SourceDiscoveredData;
   SourceProfiledData?: SourceProfiledData;
   SourceRejectedData?: SourceRejectedData;
+  LocalCatalog?: LocalCatalog;
   MaterializeJob?: MaterializeJob;
   TrainJob?: TrainJob;
   StateQueryMessage?: StateQueryMessage;
@@ -519,6 +520,38 @@ export interface ColumnProfile {
 export interface SourceRejectedData {
   sourceId: SourceId;
   reason: ErrorInfo;
+}
+/**
+ * A catalog.json for @datamaster/source-local: local data files offered as sources. File paths are relative to the catalog's folder and may not leave it.
+ */
+export interface LocalCatalog {
+  $schema?: string;
+  title?: string;
+  description?: string;
+  entries: LocalCatalogEntry[];
+}
+export interface LocalCatalogEntry {
+  /**
+   * Unique in the catalog; the source id is 'local:<id>'.
+   */
+  id: string;
+  title: string;
+  description?: string;
+  /**
+   * Path of the data file, relative to the catalog's folder.
+   */
+  file: string;
+  format: 'csv' | 'tsv' | 'json' | 'jsonl' | 'parquet' | 'arrow';
+  license?: string;
+  tags?: string[];
+  rows?: number;
+  columns?: LocalCatalogColumn[];
+}
+export interface LocalCatalogColumn {
+  name: string;
+  type?: string;
+  unit?: string;
+  description?: string;
 }
 /**
  * dm.<run>.job.materialize: build a node's artifact from its recipe.

@@ -48,10 +48,16 @@ export async function completeMapping(
       const lowered = values.map((v) => quote(v.toLowerCase().trim())).join(', ');
       for (const c of free()) {
         if (typeKind(c.type) !== 'text') continue;
-        const q = ident(c.name);
-        const row = (await session.rows(
-          `SELECT count(${q}) AS n, count(*) FILTER (WHERE ${q} IN (${list})) AS exact, count(*) FILTER (WHERE lower(trim(${q})) IN (${lowered})) AS loose FROM ${t}`,
-        ))[0] ?? {};
+        // JSON columns count as text: compare their VARCHAR form.
+        const q = /^VARCHAR/i.test(c.type) ? ident(c.name) : `CAST(${ident(c.name)} AS VARCHAR)`;
+        let row: Record<string, unknown>;
+        try {
+          row = (await session.rows(
+            `SELECT count(${q}) AS n, count(*) FILTER (WHERE ${q} IN (${list})) AS exact, count(*) FILTER (WHERE lower(trim(${q})) IN (${lowered})) AS loose FROM ${t}`,
+          ))[0] ?? {};
+        } catch {
+          continue; // a column DuckDB cannot compare as text is simply not a candidate
+        }
         const n = Number(row.n ?? 0);
         if (!n) continue;
         if (Number(row.exact) / n >= DATA_MATCH_SHARE) out[col.name] = q;
@@ -71,7 +77,12 @@ export async function completeMapping(
       if (!datey) continue;
       const q = ident(c.name);
       const expr = kind === 'temporal' ? q : `TRY_CAST(${q} AS TIMESTAMP)`;
-      const row = (await session.rows(`SELECT count(${q}) AS n, count(${expr}) AS ok FROM ${t}`))[0] ?? {};
+      let row: Record<string, unknown>;
+      try {
+        row = (await session.rows(`SELECT count(${q}) AS n, count(${expr}) AS ok FROM ${t}`))[0] ?? {};
+      } catch {
+        continue;
+      }
       const n = Number(row.n ?? 0);
       if (!n || Number(row.ok) / n < DATA_MATCH_SHARE) continue;
       out[col.name] = `${part}(${expr})`;

@@ -1,0 +1,90 @@
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DataMasterError, LevelEventLog, loadJsonFile, NatsBus, type Task } from '@datamaster/core';
+import { createLogger, type LogLevel } from '../host/logger.ts';
+import { Recorder } from '../recorder/recorder.ts';
+import { progressLine } from '../run/progress.ts';
+import { knobsOf, loadRunContext, ROLES, startRole, type Role } from '../run/roles.ts';
+
+const USAGE = `datamaster agent <recorder|${ROLES.join('|')}> --nats nats://host:4222 --run <run> [--task task.json] [--run-dir DIR] [--concurrency N]`;
+
+/** Resolves when the process is asked to stop (SIGTERM / SIGINT). */
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+}
+
+/**
+ * `datamaster agent <role>`: one agent (or the recorder) per process, joined to the others by a NATS server.
+ * The same role code as the embedded run; only the bus differs. Artifacts travel by path, so curators and
+ * trainers share the run directory (a shared volume) or run on one machine.
+ */
+export async function agentCommand(args: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      nats: { type: 'string', default: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' },
+      run: { type: 'string' },
+      task: { type: 'string' },
+      'run-dir': { type: 'string' },
+      concurrency: { type: 'string' },
+      name: { type: 'string' },
+      budget: { type: 'string' },
+      parallel: { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+  });
+  const role = positionals[0] as Role | 'recorder' | undefined;
+  if (!role || (role !== 'recorder' && !ROLES.includes(role))) throw new DataMasterError('E_USAGE', `unknown or missing role '${role ?? ''}'\n${USAGE}`);
+  if (!values.run) throw new DataMasterError('E_USAGE', `--run is required\n${USAGE}`);
+  const run = values.run;
+  const runDir = resolve(values['run-dir'] ?? join('.datamaster/runs', run));
+  const name = values.name ?? `${role}@${process.pid}`;
+  const logger = createLogger(name, values['log-level'] as LogLevel);
+  const bus = await NatsBus.connect({ servers: values.nats.split(','), name });
+  const stop = stopSignal();
+  try {
+    if (role === 'recorder') {
+      const log = await LevelEventLog.open(runDir, { run });
+      const recorder = await Recorder.start({
+        bus,
+        log,
+        logger,
+        onRecorded: (e, state) => {
+          const line = progressLine(e, state);
+          if (line) out(line);
+        },
+      });
+      logger.info(`recording run ${run} into ${runDir}`);
+      await stop;
+      await recorder.stop();
+      await log.close();
+      return 0;
+    }
+    if (!values.task) throw new DataMasterError('E_USAGE', `--task is required for the ${role}\n${USAGE}`);
+    const taskFile = resolve(values.task);
+    const task = loadJsonFile<Task>(taskFile, 'task', 'see schemas/task.schema.json');
+    const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+    const knobs = knobsOf(task, {
+      ...(num(values.budget) !== undefined ? { budget: num(values.budget)! } : {}),
+      ...(num(values.parallel) !== undefined ? { parallel: num(values.parallel)! } : {}),
+    });
+    const ctx = await loadRunContext({ run, runDir, task, taskFile, knobs, bus, logger });
+    const started = await startRole(role, ctx, { ...(num(values.concurrency) !== undefined ? { concurrency: num(values.concurrency)! } : {}), actor: name });
+    logger.info(`${role} joined run ${run}`);
+    if (started.done) {
+      void stop.then(() => started.stop?.());
+      await started.done;
+    } else {
+      await stop;
+    }
+    await started.drain();
+    await ctx.close();
+    return 0;
+  } finally {
+    await bus.close();
+  }
+}

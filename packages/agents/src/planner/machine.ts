@@ -54,7 +54,12 @@ export const plannerMachine = setup({
   },
   actions: {
     countGrade: assign({
-      graded: ({ context, event }) => (event.type === 'EVENT' && event.event.type === 'run.graded' ? [...context.graded, event.event.data.nodeId] : context.graded),
+      // Keyed by role: a redelivered grade of the same role counts once.
+      graded: ({ context, event }) => {
+        if (event.type !== 'EVENT' || event.event.type !== 'run.graded') return context.graded;
+        const key = `${event.event.data.role ?? 'best'}:${event.event.data.nodeId}`;
+        return context.graded.includes(key) ? context.graded : [...context.graded, key];
+      },
     }),
   },
   delays: {

@@ -67,9 +67,11 @@ export class Planner {
     });
     const deadlineMs = o.knobs.budget.seconds * 1000 - (o.elapsedMs ?? 0);
     this.actor = createActor(machine, { input: { deadlineMs, gradeTimeoutMs: o.gradeTimeoutMs ?? 600_000 } });
-    this.done = new Promise((resolve) => {
+    const ended = new Promise<void>((resolve) => {
       this.actor.subscribe({ complete: () => resolve(), error: () => resolve() });
     });
+    // Done means recorded: wait until every event the planner has seen (the final grades included) is in the log.
+    this.done = ended.then(() => this.state().then(() => undefined, () => undefined));
   }
 
   private async logged<T>(what: string, fn: () => Promise<T>): Promise<T> {

@@ -15,6 +15,10 @@ const DATE_PARTS: Record<string, string> = {
   quarter: 'quarter',
 };
 
+/** Task columns that hold free text, and source column name parts that mark prose. */
+const TEXT_NAMES = new Set(['text', 'body', 'content', 'message', 'document', 'email']);
+const PROSE_TOKENS = new Set(['subject', 'title', 'headline', 'body', 'message', 'content', 'text', 'description', 'summary']);
+
 /** Share of a column's non-null values that must fit for a data-based match. */
 export const DATA_MATCH_SHARE = 0.8;
 
@@ -26,6 +30,9 @@ const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
  *   fall in that set (as written, or after lower(trim())) for at least 80% of its non-null rows;
  * - a task column named after a date part (month, year, day, weekday, hour, quarter) is extracted from the unused
  *   column that parses as a date or timestamp for at least 80% of its non-null rows.
+ * - a two-class category takes a boolean column named is_<class> or has_<class>;
+ * - a free-text task column (text, body, content, message ...) takes the source's prose columns (subject, title,
+ *   body, message ...) joined by newlines, when there are at least two.
  * Deterministic: candidates are tried in source column order.
  */
 export async function completeMapping(
@@ -43,6 +50,22 @@ export async function completeMapping(
   for (const col of task) {
     if (out[col.name] !== undefined) continue;
     const values = (col.values ?? []).filter((v): v is string => typeof v === 'string');
+    // A two-class category and a boolean column named is_<class> / has_<class>: CASE WHEN col THEN class ELSE other.
+    if (values.length === 2) {
+      const flag = free().find((c) => {
+        if (typeKind(c.type) !== 'boolean') return false;
+        const tokens = nameTokens(c.name);
+        return ['is', 'has'].includes(tokens[0] ?? '') && values.some((v) => tokens.slice(1).join('') === nameTokens(v).join(''));
+      });
+      if (flag) {
+        const tokens = nameTokens(flag.name).slice(1).join('');
+        const yes = values.find((v) => nameTokens(v).join('') === tokens)!;
+        const no = values.find((v) => v !== yes)!;
+        out[col.name] = `CASE WHEN ${ident(flag.name)} THEN ${quote(yes)} WHEN NOT ${ident(flag.name)} THEN ${quote(no)} END`;
+        used.add(flag.name);
+        continue;
+      }
+    }
     if (values.length) {
       const list = values.map(quote).join(', ');
       const lowered = values.map((v) => quote(v.toLowerCase().trim())).join(', ');
@@ -67,6 +90,16 @@ export async function completeMapping(
         break;
       }
       continue;
+    }
+    // A free-text task column with no counterpart: the source's own text columns joined line by line
+    // (subject + body, title + content), when at least two look like prose.
+    if (typeKind(col.type) === 'text' && TEXT_NAMES.has(nameTokens(col.name).join(''))) {
+      const prose = free().filter((c) => typeKind(c.type) === 'text' && nameTokens(c.name).some((x) => PROSE_TOKENS.has(x)));
+      if (prose.length >= 2) {
+        out[col.name] = prose.map((c) => `coalesce(CAST(${ident(c.name)} AS VARCHAR), '')`).join(' || chr(10) || ');
+        for (const c of prose) used.add(c.name);
+        continue;
+      }
     }
     const part = DATE_PARTS[nameTokens(col.name).join('')];
     if (!part) continue;

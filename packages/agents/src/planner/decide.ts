@@ -3,7 +3,7 @@ import {
   explorationConstant,
   evaluatedCount,
   mulberry32,
-  randomSelect,
+  selectableNodes,
   rankNodes,
   recipeHash,
   searchSettings,
@@ -37,16 +37,14 @@ export function candidates(state: RunState, knobs: SearchKnobs, skip: (n: TreeNo
   const s = searchSettings(knobs.search);
   const tree = state.tree;
   if (s.selection === 'random') {
-    const rng = mulberry32((knobs.seed ^ (tree.order.length * 2654435761)) >>> 0);
-    const out: TreeNode[] = [];
-    const pool = { ...tree, nodes: { ...tree.nodes } };
-    for (;;) {
-      const pick = randomSelect(pool, rng);
-      if (!pick) break;
-      if (!skip(pick) && pick.status !== 'failed') out.push(pick);
-      pool.nodes[pick.id] = { ...pick, status: 'pruned' };
+    // Ablation: every selectable node in a seeded random order (Fisher-Yates), instead of by UCB.
+    const rng = mulberry32((knobs.seed ^ Math.imul(tree.order.length, 2654435761)) >>> 0);
+    const nodes = selectableNodes(tree).filter((n) => n.status !== 'failed' && !skip(n));
+    for (let i = nodes.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
     }
-    return out;
+    return nodes;
   }
   const c = explorationConstant(s.c, s.cMin, s.cDecay, evaluatedCount(tree));
   return rankNodes(tree, { c, failedPenalty: s.failedPenalty, mode: 'global' })

@@ -12,3 +12,4 @@ export * from './state/index.ts';
 export * from './search/index.ts';
 export * from './plugin/index.ts';
 export * from './engine/index.ts';
+export { stepKey } from './recipe/step-key.ts';

@@ -1,6 +1,6 @@
 import { canonicalJson, type CriticFinding, type DataPool, type RecipeStep } from '@datamaster/core';
 import { formatDelta } from './delta.ts';
-import { stepKey } from './step-key.ts';
+import { stepKey } from '@datamaster/core';
 
 /** What a finding needs to know about the comparison it reports. */
 export interface EffectContext {

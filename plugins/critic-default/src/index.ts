@@ -4,7 +4,7 @@ import { judge } from './judge.ts';
 
 export { judge, REWARD_LIMIT } from './judge.ts';
 export { resolveCriticConfig, DEFAULT_CRITIC_CONFIG, type CriticConfig } from './config.ts';
-export { stepKey } from './step-key.ts';
+export { stepKey } from '@datamaster/core';
 export { addedSteps } from './recipe-diff.ts';
 export { orientedDelta, relativeDelta, formatDelta } from './delta.ts';
 export { branchOf } from './branch.ts';

@@ -3,7 +3,7 @@ import { schemas, type CriticInput } from '@datamaster/core';
 import { judge } from '../src/judge.ts';
 import { resolveCriticConfig } from '../src/config.ts';
 import { addedSteps } from '../src/recipe-diff.ts';
-import { stepKey } from '../src/step-key.ts';
+import { stepKey } from '@datamaster/core';
 import { TreeBuilder, emptyMemory, pool } from './builders.ts';
 
 const cfg = resolveCriticConfig({});

@@ -4,7 +4,7 @@ import type { PolicyConfig } from './config.ts';
 import { expansionCandidates } from './expansions.ts';
 import { alreadyTried, childRecipeHash, subjectRecords, type SubjectRecord } from './memory.ts';
 import { refinementCandidates } from './refinements.ts';
-import { stepKey } from './step-key.ts';
+import { stepKey } from '@datamaster/core';
 import { taskShape } from './task-shape.ts';
 
 /** The recipe schema's limit on steps. */

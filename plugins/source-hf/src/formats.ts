@@ -1,47 +1,9 @@
-import type { DataFormat } from './sdk.ts';
+import { formatOfPath as formatOf, pickDataFiles as pick, type DataFormat } from '@datamaster/core';
 
-/** Formats the curator reads directly; anything else goes through the dataset viewer's Parquet export. */
-export const DIRECT_FORMATS: readonly DataFormat[] = ['parquet', 'jsonl', 'csv', 'tsv', 'json'];
-
-const BY_EXTENSION: Record<string, DataFormat> = {
-  csv: 'csv',
-  tsv: 'tsv',
-  json: 'json',
-  jsonl: 'jsonl',
-  ndjson: 'jsonl',
-  parquet: 'parquet',
-  arrow: 'arrow',
-  txt: 'text',
-  zip: 'zip',
-};
+export { DATA_CONTENT_TYPES, DIRECT_FORMATS, isDirect } from '@datamaster/core';
 
 /** Hub files that look like data by extension but describe the repo, not rows. */
 const METADATA_FILES = new Set(['dataset_infos.json', 'dataset_info.json', 'dataset_dict.json', 'state.json', 'config.json']);
 
-/** Format of a repo file by its name; `.gz` / `.zst` are looked through (DuckDB decompresses them). */
-export function formatOfPath(path: string): DataFormat {
-  const name = (path.split('/').pop() ?? path).toLowerCase();
-  if (METADATA_FILES.has(name)) return 'other';
-  const parts = name.replace(/\.(gz|zst)$/, '').split('.');
-  if (parts.length < 2) return 'other';
-  return BY_EXTENSION[parts[parts.length - 1]!] ?? 'other';
-}
-
-export function isDirect(format: DataFormat): boolean {
-  return DIRECT_FORMATS.includes(format);
-}
-
-/** Picks the one format to fetch (first of DIRECT_FORMATS present) and the files that have it, in path order. */
-export function pickDataFiles(paths: readonly string[]): { format: DataFormat; files: string[] } | undefined {
-  for (const format of DIRECT_FORMATS) {
-    const files = paths.filter((p) => formatOfPath(p) === format).sort();
-    if (files.length) return { format, files };
-  }
-  return undefined;
-}
-
-/**
- * Content types a data download may have (prefix match). An HTML page where a data file was expected is a login
- * wall or an error page, and fails with E_HTTP_CONTENT_TYPE instead of being saved as data.
- */
-export const DATA_CONTENT_TYPES = ['application/', 'binary/', 'text/csv', 'text/plain', 'text/tab-separated-values', 'text/x-'];
+export const formatOfPath = (path: string): DataFormat => formatOf(path, METADATA_FILES);
+export const pickDataFiles = (paths: readonly string[]) => pick(paths, METADATA_FILES);

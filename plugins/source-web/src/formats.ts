@@ -44,8 +44,5 @@ export function formatOfResource(format: string | null | undefined, url: string)
   return BY_NAME[f] ?? formatOfUrl(url);
 }
 
-/**
- * Content types a data download may have (prefix match). An HTML page where a data file was expected is a login
- * wall or an error page, and fails with E_HTTP_CONTENT_TYPE instead of being saved as data.
- */
-export const DATA_CONTENT_TYPES = ['application/', 'binary/', 'text/csv', 'text/plain', 'text/tab-separated-values', 'text/x-'];
+export { DATA_CONTENT_TYPES } from '@datamaster/core';
+

@@ -44,6 +44,16 @@ export async function agentCommand(args: string[], out: (line: string) => void):
   const runDir = resolve(values['run-dir'] ?? join('.datamaster/runs', run));
   const name = values.name ?? `${role}@${process.pid}`;
   const logger = createLogger(name, values['log-level'] as LogLevel);
+  if (role !== 'recorder' && !values.task) throw new DataMasterError('E_USAGE', `--task is required for the ${role}\n${USAGE}`);
+  const num = (flag: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new DataMasterError('E_USAGE', `--${flag} must be a whole number >= 1, got '${v}'`);
+    return n;
+  };
+  const budget = num('budget', values.budget);
+  const parallel = num('parallel', values.parallel);
+  const concurrency = num('concurrency', values.concurrency);
   const bus = await NatsBus.connect({ servers: values.nats.split(','), name });
   const stop = stopSignal();
   try {
@@ -64,16 +74,11 @@ export async function agentCommand(args: string[], out: (line: string) => void):
       await log.close();
       return 0;
     }
-    if (!values.task) throw new DataMasterError('E_USAGE', `--task is required for the ${role}\n${USAGE}`);
-    const taskFile = resolve(values.task);
+    const taskFile = resolve(values.task!);
     const task = loadJsonFile<Task>(taskFile, 'task', 'see schemas/task.schema.json');
-    const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-    const knobs = knobsOf(task, {
-      ...(num(values.budget) !== undefined ? { budget: num(values.budget)! } : {}),
-      ...(num(values.parallel) !== undefined ? { parallel: num(values.parallel)! } : {}),
-    });
+    const knobs = knobsOf(task, { ...(budget !== undefined ? { budget } : {}), ...(parallel !== undefined ? { parallel } : {}) });
     const ctx = await loadRunContext({ run, runDir, task, taskFile, knobs, bus, logger });
-    const started = await startRole(role, ctx, { ...(num(values.concurrency) !== undefined ? { concurrency: num(values.concurrency)! } : {}), actor: name });
+    const started = await startRole(role, ctx, { ...(concurrency !== undefined ? { concurrency } : {}), actor: name });
     logger.info(`${role} joined run ${run}`);
     if (started.done) {
       void stop.then(() => started.stop?.());

@@ -8,17 +8,20 @@ const USAGE = `datamaster: autonomous data engineering for a fixed learner
 
   datamaster run <task.json> [--budget N] [--parallel K] [--seconds S] [--run-dir DIR] [--json]
                  [--selection ucb|random] [--no-pool-reuse] [--no-memory] [--log-level L]
-  datamaster run --resume <runDir> [--json]
+                 [--runs-dir DIR] [--quiet]
+  datamaster run --resume <runDir> [--json]          (the budget is the original run's)
   datamaster replay <runDir | events.jsonl> [--until SEQ] [--json]
-  datamaster agent <role> --nats nats://host:4222 --run <run> [--concurrency N]
+  datamaster agent <recorder|scout|curator|planner|trainer|critic> --nats nats://host:4222 --run <run>
+                   [--task task.json (all but the recorder)] [--run-dir DIR] [--concurrency N] [--name NAME]
+                   [--budget N] [--parallel K] [--log-level L]
   datamaster plugin new <source|benchmark|critic|policy> <name> [--dir DIR]
-  datamaster plugin check <path>
+  datamaster plugin check <path> [--query TEXT]
 `;
 
-function int(name: string, v: string | undefined): number | undefined {
+function int(name: string, v: string | undefined, min = 1): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new DataMasterError('E_USAGE', `--${name} must be a whole number, got '${v}'`);
+  if (!Number.isInteger(n) || n < min) throw new DataMasterError('E_USAGE', `--${name} must be a whole number >= ${min}, got '${v}'`);
   return n;
 }
 
@@ -81,7 +84,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
         options: { until: { type: 'string' }, json: { type: 'boolean', default: false } },
       });
       if (!positionals[0]) throw new DataMasterError('E_USAGE', 'replay needs a run directory or events.jsonl file');
-      const until = int('until', values.until);
+      const until = int('until', values.until, 0);
       await replayCommand(positionals[0], { json: values.json ?? false, ...(until !== undefined ? { until } : {}) }, out);
       return 0;
     }

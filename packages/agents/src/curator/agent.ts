@@ -1,5 +1,4 @@
 import {
-  errorInfo,
   makeEvent,
   type AnyEvent,
   type Artifact,
@@ -120,6 +119,5 @@ export async function startCurator(o: CuratorOptions) {
     async drain() {
       await Promise.all([profiler.drain(), materializer.drain()]);
     },
-    errorInfo,
   };
 }

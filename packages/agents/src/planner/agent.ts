@@ -4,7 +4,6 @@ import {
   makeEvent,
   ROOT_RECIPE,
   recipeHash,
-  subjects,
   type AnyEvent,
   type Bus,
   type Logger,
@@ -224,4 +223,3 @@ export class Planner {
   }
 }
 
-export const plannerSubjects = subjects;

@@ -183,7 +183,7 @@ export async function startRole(role: Role, ctx: RunContext, o: { concurrency?: 
       return { role, drain: () => curator.drain(), spawnProfile: (e) => curator.hosts[0].spawn(e) };
     }
     case 'critic': {
-      const host = await startCritic({ bus, run, logger, actor, deps: { getState: ctx.getState, judge: (input) => ctx.critic.plugin.judge(input, ctx.critic.ctx) } });
+      const host = await startCritic({ bus, run, logger, actor, concurrency, deps: { getState: ctx.getState, judge: (input) => ctx.critic.plugin.judge(input, ctx.critic.ctx) } });
       return { role, drain: () => host.drain(), spawnCritique: (e) => host.spawn(e) };
     }
     case 'scout': {

@@ -24,3 +24,4 @@ export {
   type PluginHostOptions,
 } from './host.ts';
 export { guardCall, searchSafely, fetchSafely, DEFAULT_SEARCH_TIMEOUT_MS, type Dropped, type Guarded, type SearchOutcome, type FetchOutcome } from './safe.ts';
+export { DATA_CONTENT_TYPES, DIRECT_FORMATS, formatOfPath, isDirect, pickDataFiles } from './formats.ts';

@@ -35,6 +35,7 @@ export async function agentCommand(args: string[], out: (line: string) => void):
       budget: { type: 'string' },
       parallel: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      'ack-wait': { type: 'string' },
     },
   });
   const role = positionals[0] as Role | 'recorder' | undefined;
@@ -54,7 +55,16 @@ export async function agentCommand(args: string[], out: (line: string) => void):
   const budget = num('budget', values.budget);
   const parallel = num('parallel', values.parallel);
   const concurrency = num('concurrency', values.concurrency);
-  const bus = await NatsBus.connect({ servers: values.nats.split(','), name });
+  const ackWaitMs = num('ack-wait', values['ack-wait']);
+  const env = process.env;
+  const bus = await NatsBus.connect({
+    servers: values.nats.split(','),
+    name,
+    // Credentials come from the environment only, never from flags (they would show in the process list).
+    ...(env.NATS_USER ? { user: env.NATS_USER, pass: env.NATS_PASSWORD ?? '' } : {}),
+    ...(env.NATS_TOKEN ? { token: env.NATS_TOKEN } : {}),
+    ...(env.NATS_CREDS ? { credsFile: env.NATS_CREDS } : {}),
+  });
   const stop = stopSignal();
   try {
     if (role === 'recorder') {
@@ -78,7 +88,11 @@ export async function agentCommand(args: string[], out: (line: string) => void):
     const task = loadJsonFile<Task>(taskFile, 'task', 'see schemas/task.schema.json');
     const knobs = knobsOf(task, { ...(budget !== undefined ? { budget } : {}), ...(parallel !== undefined ? { parallel } : {}) });
     const ctx = await loadRunContext({ run, runDir, task, taskFile, knobs, bus, logger });
-    const started = await startRole(role, ctx, { ...(concurrency !== undefined ? { concurrency } : {}), actor: name });
+    const started = await startRole(role, ctx, {
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(ackWaitMs !== undefined ? { ackWaitMs } : {}),
+      actor: name,
+    });
     logger.info(`${role} joined run ${run}`);
     if (started.done) {
       void stop.then(() => started.stop?.());

@@ -33,6 +33,8 @@ export interface CuratorOptions {
   actor?: string;
   concurrency?: number;
   retry?: Partial<WorkerInput>;
+  /** Redelivery deadline of a materialize job whose worker died. */
+  ackWaitMs?: number;
   /** Share of a source's rows equal to test inputs from which it is rejected as leaking (default 0.5). */
   leakShare?: number;
 }
@@ -112,7 +114,7 @@ export async function startCurator(o: CuratorOptions) {
 
   await bindEvents(profiler, { bus: o.bus, run: o.run, types: ['source.discovered'], queue: 'curator', logger: o.logger });
   await bindJobs(materializer, {
-    bus: o.bus, run: o.run, role: 'materialize', schema: 'messages/job-materialize', logger: o.logger, concurrency: o.concurrency ?? 2,
+    bus: o.bus, run: o.run, role: 'materialize', schema: 'messages/job-materialize', logger: o.logger, concurrency: o.concurrency ?? 2, ackWaitMs: o.ackWaitMs,
   });
   return {
     hosts: [profiler, materializer] as const,

@@ -126,7 +126,11 @@ export interface StartedRole {
 }
 
 /** Starts one agent role on the context's bus. The same code runs embedded and as `datamaster agent <role>`. */
-export async function startRole(role: Role, ctx: RunContext, o: { concurrency?: number; elapsedMs?: number; actor?: string } = {}): Promise<StartedRole> {
+export async function startRole(
+  role: Role,
+  ctx: RunContext,
+  o: { concurrency?: number; elapsedMs?: number; actor?: string; ackWaitMs?: number } = {},
+): Promise<StartedRole> {
   const { bus, run, logger, prepared, knobs } = ctx;
   const concurrency = o.concurrency ?? knobs.budget.parallel;
   const actor = o.actor ?? role;
@@ -134,6 +138,7 @@ export async function startRole(role: Role, ctx: RunContext, o: { concurrency?: 
     case 'trainer': {
       const host = await startTrainer({
         bus, run, runDir: ctx.runDir, logger, concurrency, actor,
+        ...(o.ackWaitMs !== undefined ? { ackWaitMs: o.ackWaitMs } : {}),
         deps: {
           evaluate: (input) => ctx.benchmark.plugin.evaluate(input, ctx.benchmark.ctx),
           grade: (input) => ctx.benchmark.plugin.grade(input, ctx.benchmark.ctx),
@@ -150,6 +155,7 @@ export async function startRole(role: Role, ctx: RunContext, o: { concurrency?: 
       };
       const curator = await startCurator({
         bus, run, label: prepared.label, logger, concurrency, actor,
+        ...(o.ackWaitMs !== undefined ? { ackWaitMs: o.ackWaitMs } : {}),
         deps: {
           getState: ctx.getState,
           fetch: async (source) => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { credsAuthenticator } from '@nats-io/nats-core';
 import {
   DeliverPolicy,
   JetStreamApiError,
@@ -47,6 +49,11 @@ export interface NatsBusOptions {
   servers: string | string[];
   /** Connection name shown by the server (e.g. 'trainer@gpu-2'). */
   name?: string;
+  /** Credentials, when the server requires them (see deploy/nats/nats-server.conf): user and password, a token, or a .creds file. */
+  user?: string;
+  pass?: string;
+  token?: string;
+  credsFile?: string;
   /** Stream storage; 'file' (default) survives server restarts. */
   storage?: 'file' | 'memory';
   /** A repeated event or job id within this window is dropped by the server (default 2 minutes). */
@@ -98,6 +105,9 @@ export class NatsBus implements AbortableBus {
       nc = await connect({
         servers,
         ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.user ? { user: opts.user, pass: opts.pass ?? '' } : {}),
+        ...(opts.token ? { token: opts.token } : {}),
+        ...(opts.credsFile ? { authenticator: credsAuthenticator(readFileSync(opts.credsFile)) } : {}),
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
       });

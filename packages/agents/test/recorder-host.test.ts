@@ -78,3 +78,26 @@ t.test('the actor host bounds concurrency, publishes outcomes and drains', async
   await t.rejects(host.handle({ n: 9 }), { code: 'E_DRAINING' }, 'a drained host takes no new work');
   await bus.close();
 });
+
+t.test('an event that fails its schema never reaches an agent machine', async (t) => {
+  const { bindEvents } = await import('../src/host/bind.ts');
+  // A bus that hands the test its subscription handler: what a foreign client could put on the stream.
+  let deliver: ((m: { subject: string; data: unknown }) => void) | undefined;
+  const bus = {
+    subscribeEvents: async (_run: string, _type: string, h: (m: { subject: string; data: unknown }) => void) => {
+      deliver = h;
+      return { subject: 'x', unsubscribe: async () => undefined };
+    },
+  } as unknown as MemoryBus;
+  const lines: string[] = [];
+  const seen: AnyEvent[] = [];
+  const sink = { name: 'critic', handle: async () => ({ status: 'done' }), spawn: (e: AnyEvent) => void seen.push(e), track: () => undefined };
+  await bindEvents(sink, { bus, run: RUN, types: ['node.pruned'], logger: createLogger('bind', 'error', (l) => lines.push(l)) });
+  const subject = subjects.event(RUN, 'node.pruned');
+  deliver!({ subject, data: { ...pruned('n1'), data: { nodeId: 'n1' } } });
+  deliver!({ subject, data: { ...pruned('n3'), run: 'other-run' } });
+  deliver!({ subject, data: pruned('n2') });
+  t.same(seen.map((e) => (e.data as { nodeId: string }).nodeId), ['n2'], 'only the valid event of this run is delivered');
+  t.ok(lines.some((l) => l.includes(subject) && l.includes('/data') && l.includes("'reason'")), 'logged with subject, path and reason');
+  t.ok(lines.some((l) => l.includes("run 'other-run'")), 'an event of another run is refused');
+});

@@ -1,4 +1,4 @@
-import { errorInfo, schemas, type AnyEvent, type Bus, type EventType, type Logger, type SchemaName } from '@datamaster/core';
+import { errorInfo, schemas, validateEvent, type AnyEvent, type Bus, type EventType, type Logger, type SchemaName } from '@datamaster/core';
 import type { WorkSink } from './actor-host.ts';
 
 /**
@@ -53,7 +53,19 @@ export async function bindEvents<T extends EventType>(
       o.run,
       type,
       (msg) => {
-        host.spawn(msg.data as Extract<AnyEvent, { type: T }>);
+        // Only events that match their schema reach a machine; anything else is logged with subject, type and path.
+        let event: AnyEvent;
+        try {
+          event = validateEvent(msg.data, `event on ${msg.subject}`);
+        } catch (err) {
+          o.logger.error(`${host.name}: rejected ${errorInfo(err).message}`);
+          return;
+        }
+        if (event.run !== o.run || event.type !== type) {
+          o.logger.error(`${host.name}: rejected event on ${msg.subject}: run '${event.run}', type '${event.type}' do not match the subject`);
+          return;
+        }
+        host.spawn(event as Extract<AnyEvent, { type: T }>);
       },
       o.queue ? { queue: o.queue } : {},
     );

@@ -101,3 +101,22 @@ t.test('an event that fails its schema never reaches an agent machine', async (t
   t.ok(lines.some((l) => l.includes(subject) && l.includes('/data') && l.includes("'reason'")), 'logged with subject, path and reason');
   t.ok(lines.some((l) => l.includes("run 'other-run'")), 'an event of another run is refused');
 });
+
+t.test('a role that joins late still gets the events published before it (durable queue group)', async (t) => {
+  const { startScout } = await import('../src/scout/agent.ts');
+  const bus = new MemoryBus();
+  const found: AnyEvent[] = [];
+  await bus.subscribeEvents(RUN, 'source.discovered', (m) => void found.push(m.data));
+  const task = { id: 'late', description: 'late joiner', benchmark: { plugin: 'x' }, metric: { name: 'acc', direction: 'max' as const } };
+  await bus.publishEvent(makeEvent(RUN, 'run.started', { task, config: { budget: {}, search: {}, seed: 0 } }, { actor: 'planner' }));
+  const scout = await startScout({
+    bus,
+    run: RUN,
+    logger,
+    searchers: [{ name: 'fake', search: async () => ({ sources: [{ id: 'fake:a', plugin: 'fake', uri: 'file:///a.csv', format: 'csv' }], dropped: [] }) }],
+  });
+  for (let i = 0; i < 100 && !found.length; i++) await new Promise((r) => setTimeout(r, 10));
+  t.same(found.map((e) => (e.data as { source: { id: string } }).source.id), ['fake:a'], 'the scout answered a run.started published before it started');
+  await scout.drain();
+  await bus.close();
+});

@@ -67,7 +67,9 @@ export async function bindEvents<T extends EventType>(
         }
         host.spawn(event as Extract<AnyEvent, { type: T }>);
       },
-      o.queue ? { queue: o.queue } : {},
+      // A queue group is a durable consumer shared by the role's processes; created from the start of the run's
+      // events, so a role that joins late still sees what was published before it (each event once per group).
+      o.queue ? { queue: o.queue, fromStart: true } : {},
     );
     host.track(sub);
   }

@@ -78,6 +78,6 @@ export async function startScout(o: ScoutOptions) {
     onDone: (e, d): AnyEvent[] => d.sources.map(({ source, query }) => makeEvent(o.run, 'source.discovered', { source, query }, { actor, cause: e.id })),
     onFailed: () => [],
   });
-  await bindEvents(host, { bus: o.bus, run: o.run, types: ['run.started'], logger: o.logger });
+  await bindEvents(host, { bus: o.bus, run: o.run, types: ['run.started'], queue: 'scout', logger: o.logger });
   return host;
 }

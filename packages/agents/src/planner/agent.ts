@@ -143,8 +143,9 @@ export class Planner {
         await this.enqueue('train', `train:${id}`, { nodeId: id, mode: 'evaluate', artifact: { path: n.artifact.path, format: n.artifact.format }, fidelity: 1, seed });
       }
     }
-    for (const n of toPrune(s)) {
-      await this.publish(makeEvent(this.o.run, 'node.pruned', { nodeId: n.id, reason: `verdict worse than parent ${n.parent} (reward ${n.reward ?? '-'})` }, { actor: this.name }));
+    const pruning = toPrune(s, search);
+    for (const { node, reason } of pruning) {
+      await this.publish(makeEvent(this.o.run, 'node.pruned', { nodeId: node.id, reason }, { actor: this.name }));
     }
 
     if (tree.rootId === null) {
@@ -161,7 +162,7 @@ export class Planner {
     const version = poolVersion(s.pool);
     const taken = new Set<string>(memoryOn ? Object.keys(tree.byRecipe) : []);
     let proposedNow = 0;
-    const pruned = new Set(toPrune(s).map((n) => n.id));
+    const pruned = new Set(pruning.map((p) => p.node.id));
     const ranked = candidates(s, this.o.knobs, (n) => pruned.has(n.id) || this.exhausted.get(n.id) === version);
     for (const node of ranked) {
       if (busy >= budget.parallel || count >= budget.nodes) break;

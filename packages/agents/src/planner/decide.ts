@@ -73,16 +73,23 @@ export function childRecipe(parent: TreeNode, p: Proposal): { recipe: Recipe; ha
 }
 
 /**
- * Default pruning: a critiqued non-root node the critic judged worse than its parent, with nothing in flight
- * below it, is dropped from selection (its branch is not expanded again).
+ * Pruning: a critiqued non-root node with nothing in flight below it is dropped from selection (its branch is not
+ * expanded again) when the critic judged it worse than its parent, or, with `search.pruneBelow` set, when its mean
+ * backed-up reward is below that after at least `search.pruneAfter` visits.
  */
-export function toPrune(state: RunState): TreeNode[] {
-  const out: TreeNode[] = [];
+export function toPrune(state: RunState, search: SearchConfig = {}): { node: TreeNode; reason: string }[] {
+  const out: { node: TreeNode; reason: string }[] = [];
+  const after = search.pruneAfter ?? 2;
   for (const id of state.tree.order) {
     const n = state.tree.nodes[id]!;
-    if (n.parent === null || n.status !== 'critiqued' || n.verdict !== 'worse') continue;
+    if (n.parent === null || n.status !== 'critiqued') continue;
     const busyBelow = n.children.some((c) => IN_FLIGHT.has(state.tree.nodes[c]?.status ?? ''));
-    if (!busyBelow) out.push(n);
+    if (busyBelow) continue;
+    const mean = n.visits > 0 ? n.totalReward / n.visits : 0;
+    if (n.verdict === 'worse') out.push({ node: n, reason: `verdict worse than parent ${n.parent} (reward ${n.reward ?? '-'})` });
+    else if (search.pruneBelow !== undefined && n.visits >= after && mean < search.pruneBelow) {
+      out.push({ node: n, reason: `mean reward ${mean.toFixed(3)} below ${search.pruneBelow} after ${n.visits} visits` });
+    }
   }
   return out;
 }

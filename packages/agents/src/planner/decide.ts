@@ -55,7 +55,7 @@ export function candidates(state: RunState, knobs: SearchKnobs, skip: (n: TreeNo
 /** The pool a policy sees for a node: everything, or (no-reuse ablation) only sources no other branch has used. */
 export function poolView(state: RunState, node: TreeNode, reuse: boolean): DataPool {
   if (reuse) return state.pool;
-  const mine = new Set([node.id, ...ancestorsOf(state.tree, node.id)]);
+  const mine = new Set([node.id, ...ancestorsOf(state.tree, node.id).map((a) => a.id)]);
   const sources: DataPool['sources'] = {};
   for (const id of state.pool.order) {
     const e = state.pool.sources[id]!;

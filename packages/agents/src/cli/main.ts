@@ -47,6 +47,9 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
           quiet: { type: 'boolean', default: false },
         },
       });
+      if (values.resume && (positionals.length || values.budget || values.parallel || values.seconds || values.selection || values['no-pool-reuse'] || values['no-memory'])) {
+        throw new DataMasterError('E_USAGE', `a resumed run keeps its original task, budget and search settings (in ${values.resume}/run.json): pass only --resume <runDir> [--json]`);
+      }
       const selection = values.selection;
       if (selection !== undefined && selection !== 'ucb' && selection !== 'random') throw new DataMasterError('E_USAGE', `--selection must be ucb or random, got '${selection}'`);
       const search = {

@@ -58,7 +58,8 @@ t.test('task, recipe, manifest and config files: good and bad', async (t) => {
   t.throws(() => reg.parseInput('task', { ...task, budget: { nodes: 0 } }, 'tasks/x.json'), /tasks\/x\.json.*\/budget\/nodes/);
 
   t.same(reg.check('recipe', { v: 1, base: 'task', steps: [{ op: 'dedupe' }, { op: 'sample', n: 10, seed: 1 }] }), []);
-  t.ok(reg.check('recipe', { v: 1, base: 'task', steps: [{ op: 'shuffle' }] }).length, 'an unknown step op fails');
+  t.same(reg.check('recipe', { v: 1, base: 'task', steps: [{ op: 'shuffle' }] }), [{ path: '/steps/0', message: 'unknown op "shuffle"' }], 'an unknown step op fails, once');
+  t.same(reg.check('recipe', { v: 1, base: 'task', steps: [{ op: 'filter' }] }), [{ path: '/steps/0', message: "missing required property 'where'" }], 'a bad step reports its own op only');
 
   const manifest = JSON.parse(readFileSync(new URL('../../../plugins/source-local/datamaster-plugin.json', import.meta.url), 'utf8'));
   t.same(reg.check('plugin-manifest', manifest), []);

@@ -34,7 +34,7 @@ function listSchemaFiles(dir: string, prefix = ''): string[] {
 
 export function issuesOf(errors: ErrorObject[] | null | undefined): SchemaIssue[] {
   if (!errors) return [];
-  // oneOf failures list every branch; keep the most specific messages first and drop exact repeats.
+  // Recipe steps use a discriminator on `op`, so a bad step reports its own branch only; drop exact repeats.
   const seen = new Set<string>();
   const out: SchemaIssue[] = [];
   for (const e of errors) {
@@ -43,6 +43,7 @@ export function issuesOf(errors: ErrorObject[] | null | undefined): SchemaIssue[
     else if (e.keyword === 'enum') message = `must be one of ${JSON.stringify(e.params.allowedValues)}`;
     else if (e.keyword === 'const') message = `must be ${JSON.stringify(e.params.allowedValue)}`;
     else if (e.keyword === 'required') message = `missing required property '${String(e.params.missingProperty)}'`;
+    else if (e.keyword === 'discriminator') message = `unknown ${String(e.params.tag)} ${JSON.stringify(e.params.tagValue)}`;
     const key = `${e.instancePath}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -66,7 +67,7 @@ export class SchemaRegistry {
     const files = listSchemaFiles(dir);
     this.names = files.map((f) => f.replace(/\.schema\.json$/, ''));
     const make = (useDefaults: boolean) => {
-      const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults, allowUnionTypes: true });
+      const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults, allowUnionTypes: true, discriminator: true });
       addFormats(ajv);
       for (const f of files) ajv.addSchema(JSON.parse(readFileSync(join(dir, f), 'utf8')) as object);
       return ajv;

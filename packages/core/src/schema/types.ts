@@ -30,7 +30,7 @@ export type Ulid1 = string;
 export type NodeId = string;
 export type Sha256 = string;
 export type NodeKind = 'root' | 'expand' | 'refine';
-export type RecipeStep =
+export type RecipeStep = (
   | AddSourceStep
   | MapColumnsStep
   | CastStep
@@ -40,7 +40,10 @@ export type RecipeStep =
   | ImputeStep
   | RebalanceStep
   | DropOutliersStep
-  | SqlStep;
+  | SqlStep
+) & {
+  op: string;
+};
 /**
  * <plugin>:<identifier>, unique within a run.
  */

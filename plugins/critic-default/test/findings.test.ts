@@ -4,7 +4,7 @@ import { judge } from '../src/judge.ts';
 import { resolveCriticConfig } from '../src/config.ts';
 import { addedSteps } from '../src/recipe-diff.ts';
 import { stepKey } from '@datamaster/core';
-import { TreeBuilder, emptyMemory, pool } from './builders.ts';
+import { TreeBuilder, emptyMemory, pool } from '@datamaster/core/testing';
 
 const cfg = resolveCriticConfig({});
 

@@ -2,7 +2,7 @@ import t from 'tap';
 import type { CriticInput, DataPool, TreeNode } from '@datamaster/core';
 import { judge } from '../src/judge.ts';
 import { DEFAULT_CRITIC_CONFIG, resolveCriticConfig } from '../src/config.ts';
-import { TreeBuilder, emptyMemory, pool } from './builders.ts';
+import { TreeBuilder, emptyMemory, pool } from '@datamaster/core/testing';
 
 const cfg = resolveCriticConfig({});
 const addX = { op: 'add_source' as const, source: 'local:x', mapping: { temp: 'tmax', y: 'label' } };

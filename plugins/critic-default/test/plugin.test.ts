@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { schemas, type CriticPlugin, type PluginManifest } from '@datamaster/core';
 import critic from '../src/index.ts';
 import { DEFAULT_CRITIC_CONFIG } from '../src/config.ts';
-import { TreeBuilder, context, emptyMemory, pool } from './builders.ts';
+import { TreeBuilder, context, emptyMemory, pool } from '@datamaster/core/testing';
 
 const manifest = JSON.parse(readFileSync(new URL('../datamaster-plugin.json', import.meta.url), 'utf8')) as PluginManifest;
 

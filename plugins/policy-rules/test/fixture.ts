@@ -1,6 +1,6 @@
 // A Seattle-weather task and a pool that exercises every rule. Plain data, like the fold's projections.
 import type { Finding, PolicyInput, PreparedTask, Task, TreeNode } from '@datamaster/core';
-import { TreeBuilder, emptyMemory, pool } from './builders.ts';
+import { TreeBuilder, emptyMemory, pool } from '@datamaster/core/testing';
 
 export const task: Task = {
   id: 'seattle',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { schemas, type PluginManifest, type PolicyPlugin } from '@datamaster/core';
 import policy from '../src/index.ts';
 import { DEFAULT_POLICY_CONFIG, resolvePolicyConfig } from '../src/config.ts';
-import { context } from './builders.ts';
+import { context } from '@datamaster/core/testing';
 import { input, rootTree } from './fixture.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('../datamaster-plugin.json', import.meta.url), 'utf8')) as PluginManifest;

@@ -3,7 +3,7 @@ import { schemas, type AddSourceStep, type Proposal } from '@datamaster/core';
 import { resolvePolicyConfig } from '../src/config.ts';
 import { childRecipe, childRecipeHash } from '../src/memory.ts';
 import { mix, propose, proposeWithReport } from '../src/propose.ts';
-import { emptyMemory } from './builders.ts';
+import { emptyMemory } from '@datamaster/core/testing';
 import { NOAA_RAW, finding, input, rootTree } from './fixture.ts';
 
 const config = resolvePolicyConfig({});

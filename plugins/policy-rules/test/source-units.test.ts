@@ -3,7 +3,7 @@ import { resolvePolicyConfig } from '../src/config.ts';
 import { expansionCandidates } from '../src/expansions.ts';
 import { bareColumn, sourceUnits, unitOfMapped } from '../src/source-units.ts';
 import { taskShape } from '../src/task-shape.ts';
-import { pool } from './builders.ts';
+import { pool } from '@datamaster/core/testing';
 import { prepared, rootTree, task } from './fixture.ts';
 
 // The catalog shape that bench-local writes: per-column units on the source's columns.

@@ -4,3 +4,4 @@ export { sourcePluginSuite, type SourceSuiteOptions, type SuiteTest } from './so
 export { startNatsServer, findNatsServer, freePort, type NatsServer, type NatsServerOptions } from './nats-server.ts';
 export { eventLogSuite, prunedEvent, type EventLogFactory, type EventLogSuiteOptions, type EventLogSuiteTest } from './event-log-suite.ts';
 export * from './event-gen.ts';
+export { TreeBuilder, emptyMemory, pool, context } from './state-builders.ts';

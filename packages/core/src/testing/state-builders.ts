@@ -1,5 +1,6 @@
-// A tiny builder for hand-made trees, pools and memories: the critic consumes them as plain data.
-import { recipeHash, type Artifact, type DataPool, type DataTree, type GlobalMemory, type Logger, type PluginContext, type Recipe, type RecipeStep, type SourceProfile, type TreeNode } from '@datamaster/core';
+// Builders for hand-made trees, pools, memories and plugin contexts: what critic and policy plugins consume, as plain
+// data, for their own tests.
+import { recipeHash, type Artifact, type DataPool, type DataTree, type GlobalMemory, type Logger, type PluginContext, type Recipe, type RecipeStep, type SourceProfile, type TreeNode } from '../index.ts';
 
 export class TreeBuilder {
   readonly tree: DataTree;

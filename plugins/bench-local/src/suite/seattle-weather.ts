@@ -1,10 +1,21 @@
 import { Prng } from '../prng.ts';
 import { round, type Row } from '../table.ts';
-import type { BuiltTask, TaskSpec } from './spec.ts';
+import type { BuiltTask, PoolColumn, TaskSpec } from './spec.ts';
 import { distinctBy, seededParts } from './split.ts';
 import { vegaTable } from './vega.ts';
 
 const CLASSES = ['drizzle', 'fog', 'rain', 'snow', 'sun'];
+
+/** Pool files that already have the task's columns and units (the shifted, noisy and leaking ones). */
+const TASK_SHAPED_COLUMNS: PoolColumn[] = [
+  { name: 'precipitation', type: 'DOUBLE', unit: 'mm' },
+  { name: 'temp_max', type: 'DOUBLE', unit: 'C' },
+  { name: 'temp_min', type: 'DOUBLE', unit: 'C' },
+  { name: 'wind', type: 'DOUBLE', unit: 'm/s' },
+  { name: 'month', type: 'BIGINT' },
+  { name: 'weather', type: 'VARCHAR' },
+];
+const IDENTITY_MAPPING = { precipitation: 'precipitation', temp_max: 'temp_max', temp_min: 'temp_min', wind: 'wind', month: 'month', weather: 'weather' };
 
 function taskKey(r: Row): unknown[] {
   const t = taskRow(r);
@@ -81,18 +92,11 @@ async function build(): Promise<BuiltTask> {
         format: 'json',
         license: 'public domain (NOAA)',
         tags: ['weather', 'new york', 'daily', 'precipitation', 'temperature'],
-        columns: [
-          { name: 'precipitation', type: 'DOUBLE', unit: 'mm' },
-          { name: 'temp_max', type: 'DOUBLE', unit: 'C' },
-          { name: 'temp_min', type: 'DOUBLE', unit: 'C' },
-          { name: 'wind', type: 'DOUBLE', unit: 'm/s' },
-          { name: 'month', type: 'BIGINT' },
-          { name: 'weather', type: 'VARCHAR' },
-        ],
+        columns: TASK_SHAPED_COLUMNS,
         rows: newYork.map(taskRow),
         role: 'harmful',
         why: 'another city: a different climate and a different labelling habit (covariate and label shift)',
-        mapping: { precipitation: 'precipitation', temp_max: 'temp_max', temp_min: 'temp_min', wind: 'wind', month: 'month', weather: 'weather' },
+        mapping: IDENTITY_MAPPING,
       },
       {
         id: 'seattle-weather-crowd-labels',
@@ -102,18 +106,11 @@ async function build(): Promise<BuiltTask> {
         format: 'csv',
         license: 'CC-BY-4.0',
         tags: ['weather', 'seattle', 'labels'],
-        columns: [
-          { name: 'precipitation', type: 'DOUBLE', unit: 'mm' },
-          { name: 'temp_max', type: 'DOUBLE', unit: 'C' },
-          { name: 'temp_min', type: 'DOUBLE', unit: 'C' },
-          { name: 'wind', type: 'DOUBLE', unit: 'm/s' },
-          { name: 'month', type: 'BIGINT' },
-          { name: 'weather', type: 'VARCHAR' },
-        ],
+        columns: TASK_SHAPED_COLUMNS,
         rows: mislabeledDays.map((r, i) => ({ ...taskRow(r), weather: shuffledLabels[i] ?? null })),
         role: 'harmful',
         why: 'real Seattle inputs whose labels were shuffled among themselves: pure label noise',
-        mapping: { precipitation: 'precipitation', temp_max: 'temp_max', temp_min: 'temp_min', wind: 'wind', month: 'month', weather: 'weather' },
+        mapping: IDENTITY_MAPPING,
       },
       {
         id: 'seattle-hourly-normals',
@@ -141,18 +138,11 @@ async function build(): Promise<BuiltTask> {
         format: 'parquet',
         license: 'public domain (NOAA)',
         tags: ['weather', 'seattle', 'daily', 'archive'],
-        columns: [
-          { name: 'precipitation', type: 'DOUBLE', unit: 'mm' },
-          { name: 'temp_max', type: 'DOUBLE', unit: 'C' },
-          { name: 'temp_min', type: 'DOUBLE', unit: 'C' },
-          { name: 'wind', type: 'DOUBLE', unit: 'm/s' },
-          { name: 'month', type: 'BIGINT' },
-          { name: 'weather', type: 'VARCHAR' },
-        ],
+        columns: TASK_SHAPED_COLUMNS,
         rows: test.map(taskRow),
         role: 'leaking',
         why: 'holds exactly the held-out test days with their labels: the contamination check must reject it',
-        mapping: { precipitation: 'precipitation', temp_max: 'temp_max', temp_min: 'temp_min', wind: 'wind', month: 'month', weather: 'weather' },
+        mapping: IDENTITY_MAPPING,
       },
     ],
   };

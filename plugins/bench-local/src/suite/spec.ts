@@ -2,6 +2,9 @@ import type { Row } from '../table.ts';
 import type { WritableFormat, WriteColumn } from '../write.ts';
 
 /** A feature of the task table, with the FIXED encoding rule the learner sees (never fitted on an artifact). */
+/** A pool file's column as its catalog entry describes it. */
+export type PoolColumn = WriteColumn & { unit?: string; description?: string };
+
 export interface FeatureSpec {
   name: string;
   type: 'DOUBLE' | 'VARCHAR';
@@ -41,7 +44,7 @@ export interface PoolSource {
   format: WritableFormat;
   license: string;
   tags: string[];
-  columns: (WriteColumn & { unit?: string; description?: string })[];
+  columns: PoolColumn[];
   rows: Row[];
   role: SourceRole;
   why: string;

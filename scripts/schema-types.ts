@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
-import { schemasDir } from '../packages/core/src/schema/files.ts';
+import { schemasDir } from '../packages/sdk/src/schema/files.ts';
 
-export const typesFile = fileURLToPath(new URL('../packages/core/src/schema/types.ts', import.meta.url));
+export const typesFile = fileURLToPath(new URL('../packages/sdk/src/schema/types.ts', import.meta.url));
 
 /** One umbrella schema that references every file, so each titled type is declared exactly once. */
 export async function generateSchemaTypes(): Promise<string> {

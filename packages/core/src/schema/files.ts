@@ -1,5 +1,1 @@
-import { fileURLToPath } from 'node:url';
-
-/** The repository's schemas/ folder: the contract every message, event, file and plugin is checked against. */
-export const schemasDir = fileURLToPath(new URL('../../../../schemas/', import.meta.url));
-export const SCHEMA_BASE = 'https://datamaster.dev/schemas/';
+export { schemasDir, SCHEMA_BASE } from '@datamaster/sdk';

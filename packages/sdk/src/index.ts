@@ -1,0 +1,15 @@
+/**
+ * @datamaster/sdk: what a plugin author needs and nothing else. The schemas ship inside the package
+ * (schemas/), with the types generated from them, the errors, the plugin contracts and definePlugin,
+ * the metrics library, and a table reader for artifacts.
+ */
+export * from './errors.ts';
+export * from './schema/types.ts';
+export { schemas, SchemaRegistry, issuesOf, type SchemaName } from './schema/registry.ts';
+export { schemasDir, SCHEMA_BASE } from './schema/files.ts';
+export { loadJsonFile } from './schema/load.ts';
+export * from './events/types.ts';
+export type * from './state/types.ts';
+export * from './plugin/types.ts';
+export * from './metrics/index.ts';
+export * from './table.ts';

@@ -13,3 +13,4 @@ export type * from './state/types.ts';
 export * from './plugin/types.ts';
 export * from './metrics/index.ts';
 export * from './table.ts';
+export * from './suggest.ts';

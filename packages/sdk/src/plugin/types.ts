@@ -90,6 +90,11 @@ export interface PreparedTask {
   testInputs?: DataFile;
   /** Columns that identify an input row (for the contamination check); default all but the label. */
   keyColumns?: string[];
+  /**
+   * What the benchmark inferred or decided while preparing (task type, id column, feature kinds, the
+   * validation split and its seed): printed at the start of a run and recorded in run.started.
+   */
+  info?: Record<string, unknown>;
 }
 export interface EvaluateInput {
   artifact: DataFile;
@@ -98,6 +103,7 @@ export interface EvaluateInput {
 }
 export interface EvaluateResult {
   score: number;
+  /** Every metric the benchmark computed (the task's metric included), plus counts such as trainRows. */
   metrics?: Record<string, number>;
   seconds?: number;
 }

@@ -63,8 +63,16 @@ async function score(split: 'val' | 'test', input: EvaluateInput, ctx: PluginCon
 
 export const benchLocal: BenchmarkPlugin<BenchLocalConfig> = {
   kind: 'benchmark',
-  async prepare(_task, ctx): Promise<PreparedTask> {
+  async prepare(task, ctx): Promise<PreparedTask> {
     const spec = specOf(ctx);
+    // The suite's tasks have a fixed label and metric: a task file that says otherwise is refused, not ignored.
+    if (task.metric.name !== spec.metric.name || task.metric.direction !== spec.metric.direction) {
+      throw new DataMasterError(
+        'E_BENCH_METRIC',
+        `${ctx.name}: task '${spec.name}' is scored by ${spec.metric.name} (${spec.metric.direction}); the task file says ${task.metric.name} (${task.metric.direction}): set metric to {"name": "${spec.metric.name}", "direction": "${spec.metric.direction}"}, or use @datamaster/bench-tabular for another metric`,
+        { plugin: ctx.name, path: '/metric' },
+      );
+    }
     const files = await ensureTask(spec.name, dataDirOf(ctx));
     ctx.logger.info('bench-local task ready', { task: spec.name, dir: files.dir });
     return {

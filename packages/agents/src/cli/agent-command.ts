@@ -97,6 +97,13 @@ export async function agentCommand(args: string[], out: (line: string) => void):
     if (started.done) {
       void stop.then(() => started.stop?.());
       await started.done;
+      const s = await ctx.getState([]);
+      if (s.finished?.reason === 'root_failed') {
+        const root = s.tree.rootId ? s.tree.nodes[s.tree.rootId] : undefined;
+        await started.drain();
+        await ctx.close();
+        throw new DataMasterError('E_ROOT_FAILED', `run ${run}: the task's own data (the baseline) failed at ${root?.error?.stage ?? 'evaluate'}: ${root?.error?.message ?? 'unknown error'}; the run stops`, { run });
+      }
     } else {
       await stop;
     }

@@ -126,7 +126,9 @@ export class Planner {
     const s = await this.state();
     if (s.run === null) {
       const { budget, search, seed } = this.o.knobs;
-      await this.publish(makeEvent(this.o.run, 'run.started', { task: this.o.task, config: { budget, search, seed } }, { actor: this.name }));
+      const p = this.o.prepared;
+      const prepared = { label: p.label, ...(p.keyColumns ? { keyColumns: p.keyColumns } : {}), ...(p.info ? { info: JSON.parse(JSON.stringify(p.info)) as Record<string, unknown> } : {}) };
+      await this.publish(makeEvent(this.o.run, 'run.started', { task: this.o.task, config: { budget, search, seed }, prepared }, { actor: this.name }));
     }
   }
 
@@ -148,6 +150,8 @@ export class Planner {
       await this.publish(makeEvent(this.o.run, 'node.pruned', { nodeId: node.id, reason }, { actor: this.name }));
     }
 
+    // The baseline failed to build or train: no node can be compared with it, so the run fails at once.
+    if (tree.rootId !== null && tree.nodes[tree.rootId]?.status === 'failed') return { finished: 'root_failed' };
     if (tree.rootId === null) {
       await this.proposeNode('n0', null, 'root', ROOT_RECIPE, recipeHash(ROOT_RECIPE), 'the task data unchanged: the baseline');
       return { finished: null };
@@ -211,6 +215,7 @@ export class Planner {
       await this.publish(makeEvent(this.o.run, 'run.finished', { reason, nodes: tree.order.length, bestNodeId: tree.bestId }, { actor: this.name }));
     }
     const jobs: [string, 'best' | 'baseline'][] = [];
+    if (reason === 'root_failed') return { grades: 0 };
     if (tree.bestId) jobs.push([tree.bestId, 'best']);
     if (tree.rootId && tree.rootId !== tree.bestId) jobs.push([tree.rootId, 'baseline']);
     let grades = 0;

@@ -1,7 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { AnyEvent } from '@datamaster/core';
 
-export type FinishReason = 'budget' | 'time' | 'exhausted' | 'stopped' | 'error';
+export type FinishReason = 'budget' | 'time' | 'exhausted' | 'stopped' | 'error' | 'root_failed';
 
 export interface PlannerInput {
   /** Wall-clock budget left for the search, in ms. */

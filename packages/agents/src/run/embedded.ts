@@ -45,6 +45,12 @@ export interface RunSummary {
   baseline: { val: number | null; test: number | null };
   best: { id: string | null; val: number | null; test: number | null };
   rejectedSources: { id: string; code: string; reason: string }[];
+  /** Why the search stopped (budget, time, exhausted, stopped, root_failed). */
+  finished: string | null;
+  /** Sources found, admitted to the pool (profiled) and rejected. */
+  sources: { discovered: number; admitted: number; rejected: number };
+  /** Things a user should know about the result (no source admitted, nothing better than the baseline, ...). */
+  notes: string[];
 }
 
 export interface RunResult {
@@ -149,6 +155,15 @@ export async function runEmbedded(o: RunOptions): Promise<RunResult> {
     for (const r of started.splice(0)) await r.drain();
     await recorder.stop();
     const state = recorder.current();
+    const root = state.tree.rootId ? state.tree.nodes[state.tree.rootId] : undefined;
+    if (state.finished?.reason === 'root_failed') {
+      const err = root?.error;
+      throw new DataMasterError(
+        'E_ROOT_FAILED',
+        `the task's own data (the baseline, node ${root?.id ?? 'n0'}) failed at ${err?.stage ?? 'evaluate'}: ${err?.message ?? 'unknown error'} [${err?.code ?? 'E_INTERNAL'}]; nothing can be compared with it, so the run stops. Fix the benchmark or its config and run again (log: ${runDir})`,
+        { runDir, nodeId: root?.id, error: err },
+      );
+    }
     return { state, summary: summarize(state, runDir) };
   } finally {
     for (const r of started) await r.drain().catch(() => undefined);
@@ -165,6 +180,21 @@ export function summarize(state: RunState, runDir: string): RunSummary {
   const best = tree.bestId ? tree.nodes[tree.bestId] : undefined;
   const bestTest = state.graded.best?.score ?? null;
   const baselineTest = state.graded.baseline?.score ?? (best && root && best.id === root.id ? bestTest : null);
+  const entries = state.pool.order.map((id) => state.pool.sources[id]!);
+  const sources = {
+    discovered: entries.length,
+    admitted: entries.filter((e) => e.status === 'profiled').length,
+    rejected: entries.filter((e) => e.status === 'rejected').length,
+  };
+  const notes: string[] = [];
+  if (sources.admitted === 0) {
+    notes.push(
+      sources.discovered === 0
+        ? 'no source was found: the search could only refine the task\'s own data (check the task\'s sources and queries)'
+        : `no source was admitted (${sources.rejected} rejected): the search could only refine the task's own data`,
+    );
+  }
+  if (best && root && best.id === root.id && tree.order.length > 1) notes.push('no node beat the baseline on validation: the best pick is the task data unchanged');
   return {
     run: state.run ?? '',
     task: state.task?.id ?? '',
@@ -176,5 +206,8 @@ export function summarize(state: RunState, runDir: string): RunSummary {
       .map((id) => state.pool.sources[id]!)
       .filter((e) => e.status === 'rejected')
       .map((e) => ({ id: e.source.id, code: e.rejection?.code ?? '', reason: e.rejection?.message ?? '' })),
+    finished: state.finished?.reason ?? null,
+    sources,
+    notes,
   };
 }

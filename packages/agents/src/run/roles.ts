@@ -22,6 +22,7 @@ import {
   type Task,
 } from '@datamaster/core';
 import { startCritic } from '../critic/agent.ts';
+import { checkPrepared } from './check-task.ts';
 import { startCurator } from '../curator/agent.ts';
 import { stateClient, type GetState } from '../host/state-client.ts';
 import { Planner } from '../planner/agent.ts';
@@ -78,19 +79,26 @@ export async function loadRunContext(o: { run: string; runDir: string; task: Tas
   const baseDir = dirname(taskFile);
   const origin = { baseDir, file: taskFile };
   const host = new PluginHost({ runDir, logger });
-  const benchmark = await host.loadBenchmark(task.benchmark, origin);
-  const sources: LoadedPlugin<SourcePlugin>[] = [];
-  for (const ref of task.sources ?? []) {
+  // Every plugin the task names must load with a valid config before the run starts: a source that cannot be
+  // used is a misconfiguration, not a quieter run. Errors name the task file and the JSON path of the reference.
+  const at = async <T>(path: string, plugin: string, fn: (o: typeof origin & { path: string }) => Promise<T>): Promise<T> => {
     try {
-      sources.push(await host.loadSource(ref, origin));
+      return await fn({ ...origin, path: `${path}/config` });
     } catch (err) {
-      // A source plugin that cannot load costs its candidates only.
-      logger.error(`source plugin ${ref.plugin} not loaded: ${errorInfo(err).message}`);
+      if (err instanceof DataMasterError && err.code === 'E_PLUGIN_CONFIG') throw err;
+      const info = errorInfo(err);
+      throw new DataMasterError(info.code === 'E_INTERNAL' ? 'E_PLUGIN_LOAD' : info.code, `${taskFile} at ${path}: plugin '${plugin}' cannot be used: ${info.message}`, { file: taskFile, path, plugin }, { cause: err });
     }
-  }
-  const critic = await host.loadCritic(task.critic ?? { plugin: DEFAULT_CRITIC }, origin);
-  const policy = await host.loadPolicy(task.policy ?? { plugin: DEFAULT_POLICY }, origin);
+  };
+  const benchmark = await at('/benchmark', task.benchmark.plugin, (o) => host.loadBenchmark(task.benchmark, o));
+  const sources: LoadedPlugin<SourcePlugin>[] = [];
+  for (const [i, ref] of (task.sources ?? []).entries()) sources.push(await at(`/sources/${i}`, ref.plugin, (o) => host.loadSource(ref, o)));
+  const criticRef = task.critic ?? { plugin: DEFAULT_CRITIC };
+  const critic = await at('/critic', criticRef.plugin, (o) => host.loadCritic(criticRef, o));
+  const policyRef = task.policy ?? { plugin: DEFAULT_POLICY };
+  const policy = await at('/policy', policyRef.plugin, (o) => host.loadPolicy(policyRef, o));
   const prepared = await benchmark.plugin.prepare(task, benchmark.ctx);
+  checkPrepared(task, taskFile, prepared);
   let engine: Promise<DataEngine> | null = null;
   return {
     ...o,

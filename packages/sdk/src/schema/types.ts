@@ -327,7 +327,10 @@ export interface NodePrunedData {
   reason: string;
 }
 export interface RunFinishedData {
-  reason: 'budget' | 'time' | 'exhausted' | 'stopped' | 'error';
+  /**
+   * root_failed: the task's own data failed to build or train (the benchmark fails on the baseline), so nothing can be compared and the run fails.
+   */
+  reason: 'budget' | 'time' | 'exhausted' | 'stopped' | 'error' | 'root_failed';
   nodes: number;
   bestNodeId?: NodeId | null;
 }
@@ -345,6 +348,7 @@ export interface RunGradedData {
 export interface RunStartedData {
   task: Task;
   config: RunConfig;
+  prepared?: PreparedInfo;
   /**
    * Set when a run resumes: the last seq before the resume.
    */
@@ -454,6 +458,14 @@ export interface RunConfig {
   budget: Budget;
   search: SearchConfig;
   seed: number;
+}
+/**
+ * What the benchmark prepared: the label it trains on and what it inferred or decided (task type, id column, split and its seed).
+ */
+export interface PreparedInfo {
+  label: string;
+  keyColumns?: string[];
+  info?: {};
 }
 export interface SourceDiscoveredData {
   source: Source;

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'packages/agents/bin/datamaster.js');
 const seattle = JSON.parse(readFileSync(join(root, 'plugins/bench-local/tasks/seattle-weather.task.json'), 'utf8')) as Record<string, any>;
 
-function runTask(t: Tap.Test, task: Record<string, unknown>, ...flags: string[]) {
+function runTask(t: Test, task: Record<string, unknown>, ...flags: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'dm-loud-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   // Keep relative paths (the pool catalog) valid: the task file lives beside the bundled ones.

@@ -6,6 +6,9 @@ import { replayCommand } from './replay-command.ts';
 
 const USAGE = `datamaster: autonomous data engineering for a fixed learner
 
+  datamaster init --train FILE --label COL [--id COL] [--pool DIR] [--metric NAME] [--learner NAME | --learner-command CMD]
+                  [--val FILE] [--test-inputs FILE --test-answers FILE] [--split random|group|time] [--split-column COL]
+                  [--seed N] [--budget N] [--out task.json] [--force]      (init --help: every flag)
   datamaster run <task.json> [--budget N] [--parallel K] [--seconds S] [--run-dir DIR] [--json]
                  [--selection ucb|random] [--no-pool-reuse] [--no-memory] [--log-level L]
                  [--runs-dir DIR] [--quiet]
@@ -96,6 +99,10 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     case 'plugin': {
       const { pluginCommand } = await import('./plugin-cli.ts');
       return pluginCommand(rest, out);
+    }
+    case 'init': {
+      const { initCommand } = await import('./init-command.ts');
+      return initCommand(rest, out);
     }
     case 'agent': {
       const { agentCommand } = await import('./agent-command.ts');

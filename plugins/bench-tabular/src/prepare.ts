@@ -1,0 +1,426 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { checkMetric, DataMasterError, queryRows, sqlIdent, withDuck, type PluginContext, type PreparedTask, type Task, type TaskColumn } from '@datamaster/sdk';
+import { getLearner, inferFeatures, type FeatureColumn } from '@datamaster/learners';
+import { isCommandLearner, PLUGIN, resolveConfig, type FeatureMode, type LearnerConfig, type ResolvedConfig, type ResolvedFile, type TaskTypeName } from './config.ts';
+import { chooseTaskType, columnTypeOf, inferId, labelShape, sortClasses, typedValue, type Row } from './infer.ts';
+import { splitRows, type Part } from './split.ts';
+import { copyToParquet, loadTable, missingColumn, sha256File, tableRows, type ColumnInfo } from './tables.ts';
+
+/** Bumped when the prepared files' layout or content rules change: a new version never reuses old files. */
+export const PREPARE_VERSION = 1;
+
+/** The folders under ctx.workDir. `private` is never handed to the engine (neither base's nor testInputs' folder). */
+export const LAYOUT = {
+  base: 'base/train.parquet',
+  testInputs: 'test-inputs/test.parquet',
+  val: 'private/validation.parquet',
+  test: 'private/test.parquet',
+  state: 'prepared.json',
+  learnerRuns: 'learner-runs',
+} as const;
+
+/** Everything evaluate and grade need, fixed at prepare; written to prepared.json (no labels in it). */
+export interface TabularSetup {
+  v: typeof PREPARE_VERSION;
+  /** sha256 of the inputs: config, task fields, seed and every input file's bytes. */
+  hash: string;
+  label: string;
+  taskType: TaskTypeName;
+  classes?: string[];
+  id?: string;
+  /** The declared features and their fixed encoding. */
+  features: FeatureColumn[];
+  featureMode: FeatureMode;
+  learner: LearnerConfig;
+  metric: { name: string; direction: 'max' | 'min' };
+  maxCategories?: number;
+  /** sha256 of each written file (names are LAYOUT keys). */
+  files: Record<'base' | 'testInputs' | 'val' | 'test', string>;
+  prepared: PreparedTask;
+}
+
+function benchError(code: string, message: string, details: Record<string, unknown> = {}): DataMasterError {
+  return new DataMasterError(code, `${PLUGIN}: ${message}`, { plugin: PLUGIN, ...details });
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The hash that decides whether prepared files can be reused: what was asked for and the bytes it was asked of. */
+async function inputsHash(task: Task, cfg: ResolvedConfig): Promise<string> {
+  const files: Record<string, { path: string; format: string; sha256: string }> = {};
+  for (const f of [cfg.train, cfg.validation, cfg.testInputs, cfg.testAnswers]) {
+    if (f) files[f.field] = { path: f.path, format: f.format, sha256: await sha256File(f.path) };
+  }
+  const { train: _t, validation: _v, testInputs: _ti, testAnswers: _ta, ...rest } = cfg;
+  return sha256(JSON.stringify({ v: PREPARE_VERSION, files, config: rest, label: task.data?.label, columns: task.data?.columns ?? null, metric: task.metric }));
+}
+
+async function readState(workDir: string): Promise<TabularSetup | undefined> {
+  const file = join(workDir, LAYOUT.state);
+  if (!existsSync(file)) return undefined;
+  try {
+    const s = JSON.parse(await readFile(file, 'utf8')) as TabularSetup;
+    return s.v === PREPARE_VERSION ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The prepared state in ctx.workDir when its files are all there with the recorded content. */
+export async function reusableState(workDir: string, hash?: string): Promise<TabularSetup | undefined> {
+  const s = await readState(workDir);
+  if (!s || (hash !== undefined && s.hash !== hash)) return undefined;
+  for (const [k, sum] of Object.entries(s.files)) {
+    const p = join(workDir, LAYOUT[k as keyof typeof LAYOUT]);
+    if (!existsSync(p) || (await sha256File(p)) !== sum) return undefined;
+  }
+  return withPaths(s, workDir);
+}
+
+/** prepared.json keeps paths relative to the work dir (a moved run folder still works). */
+function withPaths(s: TabularSetup, workDir: string): TabularSetup {
+  const prepared: PreparedTask = {
+    ...s.prepared,
+    base: { path: join(workDir, LAYOUT.base), format: 'parquet' },
+    testInputs: { path: join(workDir, LAYOUT.testInputs), format: 'parquet' },
+  };
+  return { ...s, prepared };
+}
+
+function checkColumn(code: string, what: string, name: string, file: ResolvedFile, cols: readonly ColumnInfo[], fix: string): void {
+  const names = cols.map((c) => c.name);
+  if (!names.includes(name)) throw missingColumn(code, what, name, file, names, fix);
+}
+
+interface Loaded {
+  cfg: ResolvedConfig;
+  label: string;
+  train: { cols: ColumnInfo[]; rows: Row[] };
+  val?: { cols: ColumnInfo[]; rows: Row[] };
+  testInputs?: { cols: ColumnInfo[] };
+  testAnswers?: { cols: ColumnInfo[] };
+}
+
+/** Which columns, and which is the id: checks every name the task and config use against the files. */
+function resolveColumns(task: Task, l: Loaded) {
+  const { cfg, label } = l;
+  const trainNames = l.train.cols.map((c) => c.name);
+  checkColumn('E_BENCH_LABEL', 'the label (data.label)', label, cfg.train, l.train.cols, 'Set data.label in the task file to the column to predict.');
+  let id = cfg.id;
+  if (id !== undefined) {
+    checkColumn('E_BENCH_COLUMN', 'the id column (config/id)', id, cfg.train, l.train.cols, 'Fix config.id or remove it (then an id column is inferred).');
+    if (id === label) throw benchError('E_BENCH_CONFIG', `config/id: '${id}' is the label; an id column is never the label`, { path: '/config/id' });
+  } else {
+    id = inferId(trainNames, l.train.rows, label);
+  }
+  const declared = task.data?.columns;
+  if (declared) {
+    declared.forEach((c, i) => {
+      if (!trainNames.includes(c.name)) {
+        throw missingColumn('E_BENCH_COLUMN', `the task column data.columns[${i}]`, c.name, cfg.train, trainNames, 'Fix its name in the task file or remove the entry.');
+      }
+    });
+  }
+  // The columns of the task (the engine keeps these in every artifact), in declared or file order.
+  const taskNames = declared ? declared.map((c) => c.name) : trainNames.filter((n) => n !== id);
+  if (!taskNames.includes(label)) taskNames.push(label);
+  const features = taskNames.filter((n) => n !== label && n !== id);
+  if (features.length === 0) throw benchError('E_BENCH_CONFIG', `no feature columns: ${cfg.train.path} has only ${trainNames.join(', ')}; a learner needs at least one column besides the label${id ? ' and the id' : ''}`, { file: cfg.train.path });
+  const keyColumns = cfg.keyColumns ?? features;
+  if (cfg.keyColumns) {
+    for (const k of cfg.keyColumns) checkColumn('E_BENCH_COLUMN', 'the key column (config/keyColumns)', k, cfg.train, l.train.cols, 'Fix config.keyColumns.');
+  }
+  // The split column matters whenever something is carved (validation, test or both).
+  if (cfg.split.column !== undefined && (!cfg.validation || !cfg.testInputs)) {
+    checkColumn('E_BENCH_COLUMN', `the ${cfg.split.method} split column (config/split/column)`, cfg.split.column, cfg.train, l.train.cols, 'Fix config.split.column.');
+  }
+  // The validation file and test inputs must carry every feature (and the validation file the label).
+  if (l.val && cfg.validation) {
+    checkColumn('E_BENCH_LABEL', 'the label (data.label)', label, cfg.validation, l.val.cols, 'The validation file needs the label column.');
+    for (const f of features) checkColumn('E_BENCH_COLUMN', 'the feature', f, cfg.validation, l.val.cols, 'The validation file needs every feature column of the train file.');
+  }
+  if (l.testInputs && cfg.testInputs) {
+    for (const f of features) checkColumn('E_BENCH_COLUMN', 'the feature', f, cfg.testInputs, l.testInputs.cols, 'The test inputs need every feature column of the train file.');
+    for (const k of keyColumns) checkColumn('E_BENCH_COLUMN', 'the key column', k, cfg.testInputs, l.testInputs.cols, 'The contamination check compares the key columns with the test inputs; fix config.keyColumns.');
+  }
+  if (l.testAnswers && cfg.testAnswers) {
+    checkColumn('E_BENCH_LABEL', 'the label (data.label)', label, cfg.testAnswers, l.testAnswers.cols, 'The test answers need the label column (and the id column to join on, or the test inputs\' row order).');
+  }
+  return { id, taskNames, features, keyColumns };
+}
+
+/** The task type from config, metric and the label's values; the metric is checked against it. */
+function resolveTaskType(task: Task, l: Loaded): { taskType: TaskTypeName; classes?: string[] } {
+  const values = [...l.train.rows.map((r) => r[l.label] ?? null), ...(l.val?.rows ?? []).map((r) => r[l.label] ?? null)];
+  const shape = labelShape(values);
+  if (shape.distinct < 2) {
+    throw benchError('E_BENCH_LABEL', `the label '${l.label}' has ${shape.distinct === 0 ? 'no values' : 'a single value'} in ${l.cfg.train.path}; a task needs at least two classes or a varying number`, { file: l.cfg.train.path, column: l.label });
+  }
+  // Unknown names and a direction that contradicts the metric fail first, whatever the data.
+  const info = checkMetric(task.metric.name, { direction: task.metric.direction });
+  const taskType = l.cfg.taskType ?? chooseTaskType(shape, info.taskTypes);
+  if (l.cfg.taskType && !shape.feasible.includes(l.cfg.taskType)) {
+    const why = l.cfg.taskType === 'regression' ? 'is not numeric' : `has ${shape.distinct} distinct values`;
+    throw benchError('E_BENCH_CONFIG', `config/taskType is '${l.cfg.taskType}' but the label '${l.label}' in ${l.cfg.train.path} ${why}; fix config.taskType or remove it (it is inferred)`, { path: '/config/taskType' });
+  }
+  checkMetric(task.metric.name, { direction: task.metric.direction, taskType });
+  if (taskType === 'regression') return { taskType };
+  return { taskType, classes: sortClasses(values) };
+}
+
+interface SplitOutcome {
+  parts: Part[];
+  counts: Record<Part, number>;
+}
+
+async function carve(conn: DuckDBConnection, l: Loaded, taskType: TaskTypeName): Promise<SplitOutcome> {
+  const { cfg, label } = l;
+  const s = cfg.split;
+  const n = l.train.rows.length;
+  const input = {
+    n,
+    method: s.method,
+    valFraction: cfg.validation ? 0 : s.fraction,
+    testFraction: cfg.testInputs ? 0 : s.testFraction,
+    seed: s.seed,
+    file: cfg.train.path,
+    ...(s.column ? { column: s.column } : {}),
+  };
+  if (s.method === 'random') {
+    const strata = taskType === 'regression' ? undefined : l.train.rows.map((r) => (r[label] === null || r[label] === undefined ? null : String(r[label])));
+    return splitRows({ ...input, ...(strata ? { strata } : {}) });
+  }
+  const col = s.column as string;
+  if (s.method === 'group') {
+    return splitRows({ ...input, groups: l.train.rows.map((r) => (r[col] === null || r[col] === undefined ? '\u0000null' : JSON.stringify(r[col]))) });
+  }
+  // time: DuckDB orders by the column's own type (dates, timestamps, numbers); ties in file order.
+  const ordered = await queryRows(conn, `SELECT rowid AS r, dense_rank() OVER (ORDER BY ${sqlIdent(col)} ASC NULLS FIRST) AS k FROM train_src ORDER BY ${sqlIdent(col)} ASC NULLS FIRST, rowid`);
+  const rank = new Array<number>(n).fill(0);
+  for (const o of ordered) rank[o.r as number] = o.k as number;
+  return splitRows({ ...input, time: { order: ordered.map((o) => o.r as number), rank } });
+}
+
+/** Joins the test answers onto the test inputs (by id, or by row order) into private/test.parquet. */
+async function writeTestFromFiles(conn: DuckDBConnection, l: Loaded, id: string | undefined, inputCols: string[], testPath: string): Promise<'id' | 'row order'> {
+  const ti = l.cfg.testInputs!;
+  const ta = l.cfg.testAnswers!;
+  const answerCols = l.testAnswers!.cols.map((c) => c.name);
+  const inputsN = Number((await queryRows(conn, 'SELECT count(*) AS n FROM ti_src'))[0]!.n);
+  const answersN = Number((await queryRows(conn, 'SELECT count(*) AS n FROM ta_src'))[0]!.n);
+  const select = inputCols.map((c) => `i.${sqlIdent(c)}`).join(', ');
+  const lab = sqlIdent(l.label);
+  if (id && inputCols.includes(id) && answerCols.includes(id)) {
+    const key = (t: string) => `CAST(${t}.${sqlIdent(id)} AS VARCHAR)`;
+    const rowOf = async (sql: string) => (await queryRows(conn, sql))[0];
+    const dupA = await rowOf(`SELECT rowid + 1 AS row, ${key('a')} AS id FROM ta_src a QUALIFY count(*) OVER (PARTITION BY ${key('a')}) > 1 ORDER BY rowid LIMIT 1`);
+    if (dupA) throw benchError('E_BENCH_ANSWERS', `${ta.path} (config/testAnswers) row ${dupA.row}: id ${dupA.id} appears more than once; each test input needs exactly one answer`, { file: ta.path, row: dupA.row });
+    const dupI = await rowOf(`SELECT rowid + 1 AS row, ${key('i')} AS id FROM ti_src i QUALIFY count(*) OVER (PARTITION BY ${key('i')}) > 1 ORDER BY rowid LIMIT 1`);
+    if (dupI) throw benchError('E_BENCH_ANSWERS', `${ti.path} (config/testInputs) row ${dupI.row}: id ${dupI.id} appears more than once; ids of the test inputs must be unique`, { file: ti.path, row: dupI.row });
+    const unknown = await rowOf(`SELECT a.rowid + 1 AS row, ${key('a')} AS id FROM ta_src a ANTI JOIN ti_src i ON ${key('i')} = ${key('a')} ORDER BY a.rowid LIMIT 1`);
+    if (unknown) throw benchError('E_BENCH_ANSWERS', `${ta.path} (config/testAnswers) row ${unknown.row}: id ${unknown.id} is not an id of the test inputs ${ti.path}; the answers must be for exactly the test inputs`, { file: ta.path, row: unknown.row });
+    const unanswered = await rowOf(`SELECT i.rowid + 1 AS row, ${key('i')} AS id FROM ti_src i ANTI JOIN ta_src a ON ${key('i')} = ${key('a')} ORDER BY i.rowid LIMIT 1`);
+    if (unanswered) throw benchError('E_BENCH_ANSWERS', `${ti.path} (config/testInputs) row ${unanswered.row}: id ${unanswered.id} has no answer in ${ta.path}; the answers must cover every test input`, { file: ti.path, row: unanswered.row });
+    await copyToParquet(conn, `SELECT ${select}, a.${lab} AS ${lab} FROM ti_src i JOIN ta_src a ON ${key('i')} = ${key('a')} ORDER BY i.rowid`, testPath);
+    return 'id';
+  }
+  if (inputsN !== answersN) {
+    const byId = id ? ` (they cannot be joined by id: '${id}' is ${inputCols.includes(id) ? 'not in the answers' : 'not in the test inputs'})` : '';
+    throw benchError(
+      'E_BENCH_ANSWERS',
+      `${ta.path} (config/testAnswers) has ${answersN} rows but ${ti.path} (config/testInputs) has ${inputsN}${byId}; answers without an id column are matched by row order, so row ${Math.min(inputsN, answersN) + 1} has no partner`,
+      { file: ta.path, rows: answersN, inputs: inputsN },
+    );
+  }
+  await copyToParquet(conn, `SELECT ${select}, a.${lab} AS ${lab} FROM ti_src i JOIN ta_src a ON i.rowid = a.rowid ORDER BY i.rowid`, testPath);
+  return 'row order';
+}
+
+async function writeParts(conn: DuckDBConnection, parts: readonly Part[]): Promise<void> {
+  await conn.run('CREATE TABLE parts (r BIGINT, p VARCHAR)');
+  const app = await conn.createAppender('parts');
+  parts.forEach((p, r) => {
+    app.appendBigInt(BigInt(r));
+    app.appendVarchar(p);
+    app.endRow();
+  });
+  app.closeSync();
+}
+
+function partSql(part: Part, exclude?: string): string {
+  const cols = exclude ? `* EXCLUDE (${sqlIdent(exclude)})` : '*';
+  return `SELECT ${cols} FROM train_src WHERE rowid IN (SELECT r FROM parts WHERE p = '${part}') ORDER BY rowid`;
+}
+
+/** A rows-only view for inference: the train part's rows, projected to `columns`. */
+function project(rows: readonly Row[], columns: readonly string[]): Row[] {
+  return rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null])));
+}
+
+function checkLearner(learner: LearnerConfig, taskType: TaskTypeName): string {
+  if (isCommandLearner(learner)) return `command ${learner.command.join(' ')}`;
+  let lib;
+  try {
+    lib = getLearner(learner.name);
+  } catch (err) {
+    throw benchError('E_BENCH_CONFIG', `config/learner/name: ${(err as Error).message}`, { path: '/config/learner/name' });
+  }
+  if (!lib.taskTypes.includes(taskType)) {
+    throw benchError('E_BENCH_CONFIG', `config/learner/name: '${learner.name}' does not learn ${taskType} tasks (it does ${lib.taskTypes.join(', ')}); choose another learner`, { path: '/config/learner/name' });
+  }
+  return learner.name;
+}
+
+/**
+ * Reads the task's files, checks every name, infers what the task leaves out, carves the splits and writes
+ * base/, test-inputs/ and private/ under ctx.workDir. Deterministic in (task, config, files, seed); the
+ * files are reused when a previous prepare wrote them from the same inputs.
+ */
+export async function prepareSetup(task: Task, ctx: PluginContext<Record<string, unknown>>): Promise<TabularSetup> {
+  const label = task.data?.label;
+  if (!label) {
+    throw benchError('E_BENCH_CONFIG', `the task has no label: set data.label in the task file to the column to predict (e.g. "data": {"label": "price"})`, { path: '/data/label' });
+  }
+  const cfg = resolveConfig(ctx.config, ctx.baseDir, task.seed ?? 0);
+  const hash = await inputsHash(task, cfg);
+  const reused = await reusableState(ctx.workDir, hash);
+  if (reused) {
+    ctx.logger.debug('bench-tabular: reusing prepared files', { dir: ctx.workDir, hash });
+    logInferred(reused, ctx);
+    return reused;
+  }
+  const setup = await withDuck(async (conn) => {
+    const l: Loaded = { cfg, label, train: { cols: await loadTable(conn, 'train_src', cfg.train), rows: [] } };
+    l.train.rows = await tableRows(conn, 'train_src');
+    if (l.train.rows.length === 0) throw benchError('E_BENCH_EMPTY', `${cfg.train.path} (config/train) has no rows`, { file: cfg.train.path });
+    if (cfg.validation) {
+      const cols = await loadTable(conn, 'val_src', cfg.validation);
+      l.val = { cols, rows: await tableRows(conn, 'val_src') };
+      if (l.val.rows.length === 0) throw benchError('E_BENCH_EMPTY', `${cfg.validation.path} (config/validation) has no rows`, { file: cfg.validation.path });
+    }
+    if (cfg.testInputs && cfg.testAnswers) {
+      l.testInputs = { cols: await loadTable(conn, 'ti_src', cfg.testInputs) };
+      l.testAnswers = { cols: await loadTable(conn, 'ta_src', cfg.testAnswers) };
+    }
+    const { id, taskNames, features, keyColumns } = resolveColumns(task, l);
+    const { taskType, classes } = resolveTaskType(task, l);
+    const learnerName = checkLearner(cfg.learner, taskType);
+
+    const split = await carve(conn, l, taskType);
+    await writeParts(conn, split.parts);
+    const out = (k: keyof typeof LAYOUT) => join(ctx.workDir, LAYOUT[k]);
+    await copyToParquet(conn, partSql('train'), out('base'));
+    if (l.val) await copyToParquet(conn, 'SELECT * FROM val_src ORDER BY rowid', out('val'));
+    else await copyToParquet(conn, partSql('val'), out('val'));
+    let testJoin: 'id' | 'row order' | 'split';
+    let testRows: number;
+    if (l.testInputs) {
+      const inputCols = l.testInputs.cols.map((c) => c.name).filter((c) => c !== label);
+      if (inputCols.length < l.testInputs.cols.length) {
+        ctx.logger.warn(`bench-tabular: the test inputs ${cfg.testInputs!.path} contain the label '${label}'; it is left out of the test inputs the search sees (the answers come from config/testAnswers)`);
+      }
+      testJoin = await writeTestFromFiles(conn, l, id, inputCols, out('test'));
+      await copyToParquet(conn, `SELECT ${inputCols.map(sqlIdent).join(', ')} FROM ti_src ORDER BY rowid`, out('testInputs'));
+      testRows = Number((await queryRows(conn, 'SELECT count(*) AS n FROM ti_src'))[0]!.n);
+    } else {
+      testJoin = 'split';
+      await copyToParquet(conn, partSql('test'), out('test'));
+      await copyToParquet(conn, partSql('test', label), out('testInputs'));
+      testRows = split.counts.test;
+    }
+
+    // Feature encodings, once, from the rows the root trains on: every artifact is read with these.
+    const baseRows = l.train.rows.filter((_, i) => split.parts[i] === 'train');
+    const declaredTypes = new Map((task.data?.columns ?? []).map((c) => [c.name, c]));
+    const typeOf = (name: string) => declaredTypes.get(name)?.type ?? columnTypeOf(l.train.cols.find((c) => c.name === name)!.type);
+    const inferred = inferFeatures(project(baseRows, features), { ...(cfg.maxCategories !== undefined ? { maxCategories: cfg.maxCategories } : {}) });
+    const featureCols: FeatureColumn[] = features.map((f) => inferred.find((c) => c.name === f) ?? { name: f, kind: 'numeric' });
+
+    const columns: TaskColumn[] = taskNames.map((name) => {
+      const type = typeOf(name);
+      const d = declaredTypes.get(name);
+      const fc = featureCols.find((c) => c.name === name);
+      const values = name === label ? classes : fc?.kind === 'categorical' ? fc.values : undefined;
+      return {
+        name,
+        type,
+        ...(d?.description ? { description: d.description } : {}),
+        ...(d?.unit ? { unit: d.unit } : {}),
+        ...(values ? { values: values.map((v) => typedValue(v, type)) } : {}),
+      };
+    });
+
+    const info: Record<string, unknown> = {
+      taskType,
+      id: id ?? null,
+      classes: classes ?? null,
+      features: Object.fromEntries(featureCols.map((f) => [f.name, f.kind])),
+      split: {
+        method: cfg.validation ? 'file' : cfg.split.method,
+        fraction: cfg.validation ? null : cfg.split.fraction,
+        testMethod: cfg.testInputs ? 'file' : cfg.split.method,
+        testFraction: cfg.testInputs ? null : cfg.split.testFraction,
+        seed: cfg.split.seed,
+        column: cfg.split.column ?? null,
+        trainRows: split.counts.train,
+        valRows: l.val ? l.val.rows.length : split.counts.val,
+        testRows,
+        testAnswersJoin: testJoin,
+      },
+      learner: isCommandLearner(cfg.learner) ? { command: cfg.learner.command, features: cfg.features } : { name: learnerName, params: cfg.learner.params ?? {}, features: cfg.features },
+      metric: { name: checkMetric(task.metric.name).name, direction: task.metric.direction },
+    };
+    const prepared: PreparedTask = {
+      base: { path: out('base'), format: 'parquet' },
+      label,
+      columns,
+      testInputs: { path: out('testInputs'), format: 'parquet' },
+      keyColumns,
+      info,
+    };
+    const s: TabularSetup = {
+      v: PREPARE_VERSION,
+      hash,
+      label,
+      taskType,
+      ...(classes ? { classes } : {}),
+      ...(id ? { id } : {}),
+      features: featureCols,
+      featureMode: cfg.features,
+      learner: cfg.learner,
+      metric: { name: task.metric.name, direction: task.metric.direction },
+      ...(cfg.maxCategories !== undefined ? { maxCategories: cfg.maxCategories } : {}),
+      files: { base: await sha256File(out('base')), testInputs: await sha256File(out('testInputs')), val: await sha256File(out('val')), test: await sha256File(out('test')) },
+      prepared,
+    };
+    return s;
+  });
+  // prepared.json last: its presence with matching hashes is what makes the files reusable.
+  const stateFile = join(ctx.workDir, LAYOUT.state);
+  await mkdir(ctx.workDir, { recursive: true });
+  const rel = { ...setup, prepared: { ...setup.prepared, base: { path: LAYOUT.base, format: 'parquet' }, testInputs: { path: LAYOUT.testInputs, format: 'parquet' } } };
+  const tmp = `${stateFile}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(rel, null, 2) + '\n');
+  await rename(tmp, stateFile);
+  logInferred(setup, ctx);
+  return setup;
+}
+
+/** One line for the CLI: what was inferred and how the rows were split. */
+export function logInferred(setup: TabularSetup, ctx: PluginContext<Record<string, unknown>>): void {
+  const i = setup.prepared.info as Record<string, any>;
+  const label = setup.label;
+  ctx.logger.info(
+    `bench-tabular: ${i.taskType} task, label '${label}'${i.classes ? ` (classes ${(i.classes as string[]).join(', ')})` : ''}, id ${i.id ? `'${i.id}'` : 'none'}, ` +
+      `features ${Object.entries(i.features as Record<string, string>).map(([k, v]) => `${k}:${v}`).join(', ')}; ` +
+      `rows train ${i.split.trainRows}, validation ${i.split.valRows} (${i.split.method}), test ${i.split.testRows} (${i.split.testMethod}), seed ${i.split.seed}`,
+    { ...i },
+  );
+}
+

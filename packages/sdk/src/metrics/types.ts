@@ -27,7 +27,11 @@ export interface MetricInfo {
   /** Other accepted spellings ('f1' for f1_binary, 'auc', 'logloss', 'qwk', ...). */
   aliases?: string[];
   description: string;
+  /** K of an @K metric when the name carried it ('map@5' resolves to map_at_k with k 5). */
+  k?: number;
 }
+
+export type MetricTaskType = 'binary' | 'multiclass' | 'regression';
 
 export interface MetricInput {
   /** Truth: class indices (labels, proba) or numbers (values). */

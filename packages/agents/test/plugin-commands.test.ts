@@ -29,7 +29,8 @@ for (const kind of ['source', 'benchmark', 'critic', 'policy'] as PluginKind[]) 
     t.ok(made.files.includes('src/index.ts'));
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
     t.equal(pkg.name, name);
-    t.ok(pkg.dependencies['@datamaster/core'], 'depends on @datamaster/core');
+    t.ok(pkg.dependencies['@datamaster/sdk'], 'depends on the SDK only');
+    t.notOk(pkg.dependencies['@datamaster/core'], 'not on the runtime');
     t.match(readFileSync(join(dir, 'README.md'), 'utf8'), name);
 
     const report = await checkPlugin(dir);
@@ -47,8 +48,35 @@ for (const kind of ['source', 'benchmark', 'critic', 'policy'] as PluginKind[]) 
     t.equal(own.code, 0, own.code === 0 ? 'its own test passes' : `its own test failed:\n${own.out.slice(-1500)}`);
     t.notMatch(own.out, /not ok/);
     if (kind === 'source') t.match(own.out, /a tiny maxBytes makes fetch fail/, 'ran the conformance suite');
+    if (kind === 'benchmark') {
+      t.match(report.checks.find((c) => c.name === 'prepare')?.detail, /test inputs/);
+      t.match(report.checks.find((c) => c.name === 'evaluate')?.detail, /as a Parquet artifact scores (0\.\d+|1) \(accuracy\)/);
+    }
   });
 }
+
+t.test('check runs a benchmark the way a run does: a benchmark with no test inputs or that cannot read Parquet fails', async (t) => {
+  const dir = join(scratch, 'bench-broken');
+  scaffoldPlugin({ kind: 'benchmark', name: '@acme/bench-broken', dir });
+  const src = join(dir, 'src/index.ts');
+  const good = readFileSync(src, 'utf8');
+  // The old template's bug: no test inputs returned, so the contamination check is silently off.
+  writeFileSync(src, good.replace('...(testInputs ? { testInputs } : {}),', ''));
+  const noTest = await checkPlugin(dir);
+  t.notOk(noTest.ok);
+  t.equal(noTest.checks.find((c) => c.name === 'prepare')?.code, 'E_BENCH_NO_TEST_INPUTS');
+  // A CSV reader on the Parquet artifact (the old template's other bug); a new folder, since modules are cached by path.
+  const dir2 = join(scratch, 'bench-csv-reader');
+  scaffoldPlugin({ kind: 'benchmark', name: '@acme/bench-csv-reader', dir: dir2 });
+  const naive = [
+    "const [head = '', ...lines] = (await import('node:fs')).readFileSync(artifact.path, 'utf8').split('\\n');",
+    "const rows = lines.map((l) => Object.fromEntries(head.split(',').map((h, i) => [h, l.split(',')[i] ?? null])));",
+  ].join('\n');
+  writeFileSync(join(dir2, 'src/index.ts'), good.replace('const { rows } = await readTable(artifact.path, artifact.format);', naive));
+  const csv = await checkPlugin(dir2);
+  t.notOk(csv.ok, formatCheckReport(csv));
+  t.equal(csv.checks.find((c) => c.name === 'evaluate')?.ok, false);
+});
 
 t.test('check reports what is wrong without throwing', async (t) => {
   const bad = await checkPlugin(join(coreFixtures, 'bad-manifest'));

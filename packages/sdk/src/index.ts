@@ -14,3 +14,16 @@ export * from './plugin/types.ts';
 export * from './metrics/index.ts';
 export * from './table.ts';
 export * from './suggest.ts';
+export { createHttpClient, LimitedHttpClient, parseRetryAfter, DEFAULT_HTTP_LIMITS, type HttpClientOptions, type HttpLimits } from './plugin/http.ts';
+export { secretRedactor, redactUrl, redactDeep, REDACTED, type Redactor } from './plugin/redact.ts';
+export { createMemoryLogger, createStderrLogger, pluginLogger, silentLogger, type LogEntry, type LogLevel } from './plugin/logger.ts';
+export {
+  buildPluginContext,
+  createPluginContext,
+  contextFromManifest,
+  safePluginDirName,
+  DeclaredSecrets,
+  type BuiltContext,
+  type Env,
+  type PluginContextOptions,
+} from './plugin/context.ts';

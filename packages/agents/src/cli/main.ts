@@ -18,7 +18,7 @@ const USAGE = `datamaster: autonomous data engineering for a fixed learner
                    [--task task.json (all but the recorder)] [--run-dir DIR] [--concurrency N] [--name NAME]
                    [--budget N] [--parallel K] [--log-level L]
   datamaster plugin new <source|benchmark|critic|policy> <name> [--dir DIR]
-  datamaster plugin check <path> [--query TEXT]
+  datamaster plugin check <path> [--query TEXT] [--task task.json (benchmark)]
 `;
 
 function int(name: string, v: string | undefined, min = 1): number | undefined {

@@ -6,15 +6,20 @@ import {
   checkPluginConfig,
   DataMasterError,
   errorInfo,
+  loadJsonFile,
   PluginHost,
   readManifest,
   REQUIRED_METHODS,
   searchSafely,
+  type BenchmarkPlugin,
   type PluginKind,
+  type PreparedTask,
+  type Task,
   type ReadManifest,
   type SourcePlugin,
   type LoadedPlugin,
 } from '@datamaster/core';
+import { readerSql, sqlString, withDuck } from '@datamaster/sdk';
 
 const KINDS: readonly PluginKind[] = ['source', 'benchmark', 'critic', 'policy'];
 const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
@@ -94,6 +99,8 @@ export function scaffoldPlugin(opts: ScaffoldOptions): ScaffoldResult {
     'README.md': fill(template('common/README.md.tmpl'), vars),
   };
   if (kind === 'source') files['data/example.csv'] = template('source/example.csv');
+  // A benchmark ships a small real table (penguins, from vega-datasets): its example config runs as is.
+  if (kind === 'benchmark') for (const f of ['train.csv', 'test-inputs.csv', 'test-answers.csv']) files[`data/${f}`] = template(`benchmark/data/${f}`);
   for (const [rel, text] of Object.entries(files)) {
     const file = join(dir, rel);
     mkdirSync(dirname(file), { recursive: true });
@@ -103,7 +110,7 @@ export function scaffoldPlugin(opts: ScaffoldOptions): ScaffoldResult {
 }
 
 export interface PluginCheck {
-  name: 'manifest' | 'config schema' | 'entry loads' | 'kind matches' | 'methods present' | 'example config' | 'search';
+  name: 'manifest' | 'config schema' | 'entry loads' | 'kind matches' | 'methods present' | 'example config' | 'search' | 'prepare' | 'evaluate';
   ok: boolean;
   detail: string;
   code?: string;
@@ -124,6 +131,8 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Environment for declared secrets; default process.env. */
   env?: Record<string, string | undefined>;
+  /** Benchmark: a task file to prepare and evaluate with (its benchmark config replaces the example config). */
+  task?: string;
 }
 
 /**
@@ -190,6 +199,7 @@ export async function checkPlugin(path: string, opts: CheckOptions = {}): Promis
     }
     if (read.manifest.kind === 'source') await checkSearch(read, example, opts, add);
   }
+  if (read.manifest.kind === 'benchmark' && (example !== undefined || opts.task)) await checkBenchmark(read, example, opts, add);
   report.ok = report.checks.every((c) => c.ok);
   return report;
 }
@@ -206,6 +216,61 @@ async function checkSearch(read: ReadManifest, config: unknown, opts: CheckOptio
     else add({ name: 'search', ok: true, detail: `${out.sources.length} candidate(s)${out.sources[0] ? `, first ${out.sources[0].id}` : ''}` });
   } catch (err) {
     add({ name: 'search', ok: false, detail: errorInfo(err).message, code: errorInfo(err).code });
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A benchmark is checked the way a run uses it: prepare the task, then evaluate the base data as the data engine
+ * hands it over (a Parquet artifact). A benchmark that returns no test inputs fails: the contamination check would
+ * be silently off.
+ */
+async function checkBenchmark(read: ReadManifest, example: unknown, opts: CheckOptions, add: (c: PluginCheck) => boolean): Promise<void> {
+  const runDir = mkdtempSync(join(tmpdir(), 'dm-plugin-check-'));
+  try {
+    let task: Task;
+    let baseDir = read.dir;
+    let file: string | undefined;
+    if (opts.task) {
+      file = resolve(opts.task);
+      task = loadJsonFile<Task>(file, 'task', 'see schemas/task.schema.json');
+      baseDir = dirname(file);
+    } else {
+      const config = example as Record<string, unknown>;
+      task = {
+        id: 'plugin-check',
+        description: read.manifest.description ?? read.manifest.name,
+        benchmark: { plugin: read.dir, config },
+        metric: { name: 'accuracy', direction: 'max' },
+        ...(typeof config.label === 'string' ? { data: { label: config.label } } : {}),
+      };
+    }
+    const host = new PluginHost({ runDir, ...(opts.env ? { env: opts.env } : {}) });
+    const loaded = (await host.load({ plugin: read.dir, config: task.benchmark.config ?? {} }, { baseDir, ...(file ? { file, path: '/benchmark/config' } : {}) })) as LoadedPlugin<BenchmarkPlugin>;
+    let prepared: PreparedTask;
+    try {
+      prepared = await loaded.plugin.prepare(task, loaded.ctx);
+    } catch (err) {
+      add({ name: 'prepare', ok: false, detail: errorInfo(err).message, code: errorInfo(err).code });
+      return;
+    }
+    if (!prepared.testInputs) {
+      add({ name: 'prepare', ok: false, detail: 'returned no testInputs: the contamination check would be off; return the test inputs (without labels)', code: 'E_BENCH_NO_TEST_INPUTS' });
+      return;
+    }
+    add({ name: 'prepare', ok: true, detail: `label '${prepared.label}', ${prepared.columns.length} columns, base ${prepared.base.path}, test inputs ${prepared.testInputs.path}` });
+    const artifact = join(runDir, 'artifact.parquet');
+    await withDuck((c) => c.run(`COPY (SELECT * FROM ${readerSql(prepared.base.path, prepared.base.format)}) TO ${sqlString(artifact)} (FORMAT parquet)`));
+    try {
+      const r = await loaded.plugin.evaluate({ artifact: { path: artifact, format: 'parquet' }, fidelity: 1, seed: 0 }, loaded.ctx);
+      const ok = Number.isFinite(r.score);
+      add({ name: 'evaluate', ok, detail: ok ? `the task data as a Parquet artifact scores ${r.score} (${task.metric.name})` : `score ${r.score} is not a number` });
+    } catch (err) {
+      add({ name: 'evaluate', ok: false, detail: `on the task data as a Parquet artifact: ${errorInfo(err).message}`, code: errorInfo(err).code });
+    }
+  } catch (err) {
+    add({ name: 'prepare', ok: false, detail: errorInfo(err).message, code: errorInfo(err).code });
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }

@@ -58,12 +58,10 @@ t.test('forest.mjs regression on life expectancy beats predicting the training m
   t.ok(got < base * 0.6, `MAE ${got.toFixed(2)} vs ${base.toFixed(2)} for the mean`);
 });
 
-t.test('sklearn_gbm.py (scikit-learn) on gapminder, classification and regression', async (t) => {
-  const py = findSklearnPython();
-  if (!py) {
-    t.skip('no python3 with scikit-learn and numpy (looked at /usr/bin/python3 and each python3 on PATH); apt-get install python3-sklearn');
-    return;
-  }
+const sklearnPython = findSklearnPython();
+const noSklearn = 'no python3 with scikit-learn and numpy (looked at /usr/bin/python3 and each python3 on PATH); apt-get install python3-sklearn';
+t.test('sklearn_gbm.py (scikit-learn) on gapminder, classification and regression', { skip: sklearnPython ? false : noSklearn }, async (t) => {
+  const py = sklearnPython as string;
   const c = await runLearnerCommand({
     spec: { command: [py, 'examples/learners/sklearn_gbm.py'], env: { GBM_ESTIMATORS: '60' } },
     baseDir: repoRoot,

@@ -3,8 +3,8 @@ import { benchTabular } from './plugin.ts';
 export { benchTabular } from './plugin.ts';
 export { resolveConfig, PLUGIN, DEFAULT_FRACTION, DEFAULT_TEST_FRACTION, DEFAULT_LEARNER } from './config.ts';
 export type { TabularConfig, FileRef, SplitConfig, SplitMethod, LearnerConfig, LibraryLearnerConfig, CommandLearnerConfig, FeatureMode, TaskTypeName } from './config.ts';
-export { prepareSetup, LAYOUT, PREPARE_VERSION, type TabularSetup } from './prepare.ts';
-export { scoreArtifact, scorePredictions, clearCaches } from './score.ts';
+export { prepareSetup, readState, LAYOUT, PREPARE_VERSION, type TabularSetup, type PrepareOutcome } from './prepare.ts';
+export { scoreArtifact, scorePredictions, preparedFor, clearCaches } from './score.ts';
 export { splitRows, Prng, type Part, type SplitInput, type SplitResult } from './split.ts';
 export { inferId, labelShape, chooseTaskType, sortClasses, looksLikeId, columnTypeOf } from './infer.ts';
 

@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { checkMetric, DataMasterError, queryRows, sqlIdent, withDuck, type PluginContext, type PreparedTask, type Task, type TaskColumn } from '@datamaster/sdk';
-import { getLearner, inferFeatures, type FeatureColumn } from '@datamaster/learners';
+import { declaredFeaturesReport, getLearner, type FeatureColumn } from '@datamaster/learners';
 import { isCommandLearner, PLUGIN, resolveConfig, type FeatureMode, type LearnerConfig, type ResolvedConfig, type ResolvedFile, type TaskTypeName } from './config.ts';
 import { chooseTaskType, columnTypeOf, inferId, labelShape, sortClasses, typedValue, type Row } from './infer.ts';
 import { splitRows, type Part } from './split.ts';
@@ -13,12 +13,14 @@ import { copyToParquet, loadTable, missingColumn, sha256File, tableRows, type Co
 /** Bumped when the prepared files' layout or content rules change: a new version never reuses old files. */
 export const PREPARE_VERSION = 1;
 
-/** The folders under ctx.workDir. `private` is never handed to the engine (neither base's nor testInputs' folder). */
+/**
+ * The files under ctx.workDir. The engine may read the folders of base and testInputs, so neither holds a
+ * validation or test label; validation rows and test answers are never written into the run folder at
+ * all: prepare derives them again in each process (deterministically) and keeps them in memory.
+ */
 export const LAYOUT = {
   base: 'base/train.parquet',
   testInputs: 'test-inputs/test.parquet',
-  val: 'private/validation.parquet',
-  test: 'private/test.parquet',
   state: 'prepared.json',
   learnerRuns: 'learner-runs',
 } as const;
@@ -38,9 +40,20 @@ export interface TabularSetup {
   learner: LearnerConfig;
   metric: { name: string; direction: 'max' | 'min' };
   maxCategories?: number;
-  /** sha256 of each written file (names are LAYOUT keys). */
+  /** sha256 of each written file, and of the held-out rows kept in memory (same inputs, same digests). */
   files: Record<'base' | 'testInputs' | 'val' | 'test', string>;
+  /** What prepare needs to run again in a process that did not call it (no labels in it). */
+  task: Pick<Task, 'id' | 'metric' | 'seed' | 'data'>;
   prepared: PreparedTask;
+}
+
+/** A prepared task: the setup (written to prepared.json) and the held-out rows (memory only). */
+export interface PrepareOutcome {
+  setup: TabularSetup;
+  /** Validation rows with their labels. */
+  val: Row[];
+  /** Test inputs with their answers joined on, in the test inputs' order. */
+  test: Row[];
 }
 
 function benchError(code: string, message: string, details: Record<string, unknown> = {}): DataMasterError {
@@ -61,36 +74,20 @@ async function inputsHash(task: Task, cfg: ResolvedConfig): Promise<string> {
   return sha256(JSON.stringify({ v: PREPARE_VERSION, files, config: rest, label: task.data?.label, columns: task.data?.columns ?? null, metric: task.metric }));
 }
 
-async function readState(workDir: string): Promise<TabularSetup | undefined> {
+/** The prepared.json an earlier prepare wrote in `workDir`, if any. */
+export async function readState(workDir: string): Promise<TabularSetup | undefined> {
   const file = join(workDir, LAYOUT.state);
   if (!existsSync(file)) return undefined;
   try {
-    const s = JSON.parse(await readFile(file, 'utf8')) as TabularSetup;
-    return s.v === PREPARE_VERSION ? s : undefined;
+    const st = JSON.parse(await readFile(file, 'utf8')) as TabularSetup;
+    return st.v === PREPARE_VERSION ? st : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The prepared state in ctx.workDir when its files are all there with the recorded content. */
-export async function reusableState(workDir: string, hash?: string): Promise<TabularSetup | undefined> {
-  const s = await readState(workDir);
-  if (!s || (hash !== undefined && s.hash !== hash)) return undefined;
-  for (const [k, sum] of Object.entries(s.files)) {
-    const p = join(workDir, LAYOUT[k as keyof typeof LAYOUT]);
-    if (!existsSync(p) || (await sha256File(p)) !== sum) return undefined;
-  }
-  return withPaths(s, workDir);
-}
-
-/** prepared.json keeps paths relative to the work dir (a moved run folder still works). */
-function withPaths(s: TabularSetup, workDir: string): TabularSetup {
-  const prepared: PreparedTask = {
-    ...s.prepared,
-    base: { path: join(workDir, LAYOUT.base), format: 'parquet' },
-    testInputs: { path: join(workDir, LAYOUT.testInputs), format: 'parquet' },
-  };
-  return { ...s, prepared };
+function rowsDigest(rows: readonly Row[]): string {
+  return sha256(JSON.stringify(rows));
 }
 
 function checkColumn(code: string, what: string, name: string, file: ResolvedFile, cols: readonly ColumnInfo[], fix: string): void {
@@ -134,7 +131,13 @@ function resolveColumns(task: Task, l: Loaded) {
   if (features.length === 0) throw benchError('E_BENCH_CONFIG', `no feature columns: ${cfg.train.path} has only ${trainNames.join(', ')}; a learner needs at least one column besides the label${id ? ' and the id' : ''}`, { file: cfg.train.path });
   const keyColumns = cfg.keyColumns ?? features;
   if (cfg.keyColumns) {
-    for (const k of cfg.keyColumns) checkColumn('E_BENCH_COLUMN', 'the key column (config/keyColumns)', k, cfg.train, l.train.cols, 'Fix config.keyColumns.');
+    for (const k of cfg.keyColumns) {
+      checkColumn('E_BENCH_COLUMN', 'the key column (config/keyColumns)', k, cfg.train, l.train.cols, 'Fix config.keyColumns.');
+      // Artifacts carry the task's columns only: a key column must be one of them.
+      if (!taskNames.includes(k)) {
+        throw benchError('E_BENCH_CONFIG', `config/keyColumns: '${k}' is not a column of the task (${taskNames.join(', ')}); artifacts keep only the task's columns, so the contamination check could not compare it. Add it to data.columns or drop it from keyColumns`, { path: '/config/keyColumns' });
+      }
+    }
   }
   // The split column matters whenever something is carved (validation, test or both).
   if (cfg.split.column !== undefined && (!cfg.validation || !cfg.testInputs)) {
@@ -207,8 +210,8 @@ async function carve(conn: DuckDBConnection, l: Loaded, taskType: TaskTypeName):
   return splitRows({ ...input, time: { order: ordered.map((o) => o.r as number), rank } });
 }
 
-/** Joins the test answers onto the test inputs (by id, or by row order) into private/test.parquet. */
-async function writeTestFromFiles(conn: DuckDBConnection, l: Loaded, id: string | undefined, inputCols: string[], testPath: string): Promise<'id' | 'row order'> {
+/** The test inputs with their answers joined on (by id, or by row order), in the test inputs' order. */
+async function joinAnswers(conn: DuckDBConnection, l: Loaded, id: string | undefined, inputCols: string[]): Promise<{ how: 'id' | 'row order'; rows: Row[] }> {
   const ti = l.cfg.testInputs!;
   const ta = l.cfg.testAnswers!;
   const answerCols = l.testAnswers!.cols.map((c) => c.name);
@@ -227,8 +230,7 @@ async function writeTestFromFiles(conn: DuckDBConnection, l: Loaded, id: string 
     if (unknown) throw benchError('E_BENCH_ANSWERS', `${ta.path} (config/testAnswers) row ${unknown.row}: id ${unknown.id} is not an id of the test inputs ${ti.path}; the answers must be for exactly the test inputs`, { file: ta.path, row: unknown.row });
     const unanswered = await rowOf(`SELECT i.rowid + 1 AS row, ${key('i')} AS id FROM ti_src i ANTI JOIN ta_src a ON ${key('i')} = ${key('a')} ORDER BY i.rowid LIMIT 1`);
     if (unanswered) throw benchError('E_BENCH_ANSWERS', `${ti.path} (config/testInputs) row ${unanswered.row}: id ${unanswered.id} has no answer in ${ta.path}; the answers must cover every test input`, { file: ti.path, row: unanswered.row });
-    await copyToParquet(conn, `SELECT ${select}, a.${lab} AS ${lab} FROM ti_src i JOIN ta_src a ON ${key('i')} = ${key('a')} ORDER BY i.rowid`, testPath);
-    return 'id';
+    return { how: 'id', rows: await queryRows(conn, `SELECT ${select}, a.${lab} AS ${lab} FROM ti_src i JOIN ta_src a ON ${key('i')} = ${key('a')} ORDER BY i.rowid`) };
   }
   if (inputsN !== answersN) {
     const byId = id ? ` (they cannot be joined by id: '${id}' is ${inputCols.includes(id) ? 'not in the answers' : 'not in the test inputs'})` : '';
@@ -238,8 +240,7 @@ async function writeTestFromFiles(conn: DuckDBConnection, l: Loaded, id: string 
       { file: ta.path, rows: answersN, inputs: inputsN },
     );
   }
-  await copyToParquet(conn, `SELECT ${select}, a.${lab} AS ${lab} FROM ti_src i JOIN ta_src a ON i.rowid = a.rowid ORDER BY i.rowid`, testPath);
-  return 'row order';
+  return { how: 'row order', rows: await queryRows(conn, `SELECT ${select}, a.${lab} AS ${lab} FROM ti_src i JOIN ta_src a ON i.rowid = a.rowid ORDER BY i.rowid`) };
 }
 
 async function writeParts(conn: DuckDBConnection, parts: readonly Part[]): Promise<void> {
@@ -278,24 +279,18 @@ function checkLearner(learner: LearnerConfig, taskType: TaskTypeName): string {
 }
 
 /**
- * Reads the task's files, checks every name, infers what the task leaves out, carves the splits and writes
- * base/, test-inputs/ and private/ under ctx.workDir. Deterministic in (task, config, files, seed); the
- * files are reused when a previous prepare wrote them from the same inputs.
+ * Reads the task's files, checks every name, infers what the task leaves out, carves the splits, writes
+ * base/ and test-inputs/ under ctx.workDir and returns the held-out rows. Deterministic in (task, config,
+ * files, seed): a file already there with the same bytes is left alone.
  */
-export async function prepareSetup(task: Task, ctx: PluginContext<Record<string, unknown>>): Promise<TabularSetup> {
+export async function prepareSetup(task: Task, ctx: PluginContext<Record<string, unknown>>): Promise<PrepareOutcome> {
   const label = task.data?.label;
   if (!label) {
     throw benchError('E_BENCH_CONFIG', `the task has no label: set data.label in the task file to the column to predict (e.g. "data": {"label": "price"})`, { path: '/data/label' });
   }
   const cfg = resolveConfig(ctx.config, ctx.baseDir, task.seed ?? 0);
   const hash = await inputsHash(task, cfg);
-  const reused = await reusableState(ctx.workDir, hash);
-  if (reused) {
-    ctx.logger.debug('bench-tabular: reusing prepared files', { dir: ctx.workDir, hash });
-    logInferred(reused, ctx);
-    return reused;
-  }
-  const setup = await withDuck(async (conn) => {
+  const outcome = await withDuck(async (conn): Promise<PrepareOutcome> => {
     const l: Loaded = { cfg, label, train: { cols: await loadTable(conn, 'train_src', cfg.train), rows: [] } };
     l.train.rows = await tableRows(conn, 'train_src');
     if (l.train.rows.length === 0) throw benchError('E_BENCH_EMPTY', `${cfg.train.path} (config/train) has no rows`, { file: cfg.train.path });
@@ -314,33 +309,40 @@ export async function prepareSetup(task: Task, ctx: PluginContext<Record<string,
 
     const split = await carve(conn, l, taskType);
     await writeParts(conn, split.parts);
-    const out = (k: keyof typeof LAYOUT) => join(ctx.workDir, LAYOUT[k]);
+    const out = (k: 'base' | 'testInputs') => join(ctx.workDir, LAYOUT[k]);
     await copyToParquet(conn, partSql('train'), out('base'));
-    if (l.val) await copyToParquet(conn, 'SELECT * FROM val_src ORDER BY rowid', out('val'));
-    else await copyToParquet(conn, partSql('val'), out('val'));
+    const val = l.val ? l.val.rows : await queryRows(conn, partSql('val'));
     let testJoin: 'id' | 'row order' | 'split';
-    let testRows: number;
+    let test: Row[];
     if (l.testInputs) {
       const inputCols = l.testInputs.cols.map((c) => c.name).filter((c) => c !== label);
       if (inputCols.length < l.testInputs.cols.length) {
         ctx.logger.warn(`bench-tabular: the test inputs ${cfg.testInputs!.path} contain the label '${label}'; it is left out of the test inputs the search sees (the answers come from config/testAnswers)`);
       }
-      testJoin = await writeTestFromFiles(conn, l, id, inputCols, out('test'));
+      const joined = await joinAnswers(conn, l, id, inputCols);
+      testJoin = joined.how;
+      test = joined.rows;
       await copyToParquet(conn, `SELECT ${inputCols.map(sqlIdent).join(', ')} FROM ti_src ORDER BY rowid`, out('testInputs'));
-      testRows = Number((await queryRows(conn, 'SELECT count(*) AS n FROM ti_src'))[0]!.n);
     } else {
       testJoin = 'split';
-      await copyToParquet(conn, partSql('test'), out('test'));
+      test = await queryRows(conn, partSql('test'));
       await copyToParquet(conn, partSql('test', label), out('testInputs'));
-      testRows = split.counts.test;
     }
 
     // Feature encodings, once, from the rows the root trains on: every artifact is read with these.
     const baseRows = l.train.rows.filter((_, i) => split.parts[i] === 'train');
     const declaredTypes = new Map((task.data?.columns ?? []).map((c) => [c.name, c]));
     const typeOf = (name: string) => declaredTypes.get(name)?.type ?? columnTypeOf(l.train.cols.find((c) => c.name === name)!.type);
-    const inferred = inferFeatures(project(baseRows, features), { ...(cfg.maxCategories !== undefined ? { maxCategories: cfg.maxCategories } : {}) });
-    const featureCols: FeatureColumn[] = features.map((f) => inferred.find((c) => c.name === f) ?? { name: f, kind: 'numeric' });
+    const declaredCols = features.map((name) => {
+      const d = declaredTypes.get(name);
+      return { name, type: typeOf(name), ...(d?.values?.length ? { values: d.values } : {}) };
+    });
+    const report = declaredFeaturesReport(declaredCols, project(baseRows, features), { ...(cfg.maxCategories !== undefined ? { maxCategories: cfg.maxCategories } : {}) });
+    const featureCols: FeatureColumn[] = report.features;
+    for (const sk of report.skipped) ctx.logger.warn(`bench-tabular: column '${sk.name}' is not a feature: ${sk.reason}`);
+    if (featureCols.length === 0) {
+      throw benchError('E_BENCH_CONFIG', `no usable feature column: ${report.skipped.map((k) => `'${k.name}' (${k.reason})`).join('; ')}; declare other columns in data.columns or derive numeric ones`, { file: cfg.train.path });
+    }
 
     const columns: TaskColumn[] = taskNames.map((name) => {
       const type = typeOf(name);
@@ -361,6 +363,7 @@ export async function prepareSetup(task: Task, ctx: PluginContext<Record<string,
       id: id ?? null,
       classes: classes ?? null,
       features: Object.fromEntries(featureCols.map((f) => [f.name, f.kind])),
+      skipped: Object.fromEntries(report.skipped.map((k) => [k.name, k.reason])),
       split: {
         method: cfg.validation ? 'file' : cfg.split.method,
         fraction: cfg.validation ? null : cfg.split.fraction,
@@ -369,8 +372,8 @@ export async function prepareSetup(task: Task, ctx: PluginContext<Record<string,
         seed: cfg.split.seed,
         column: cfg.split.column ?? null,
         trainRows: split.counts.train,
-        valRows: l.val ? l.val.rows.length : split.counts.val,
-        testRows,
+        valRows: val.length,
+        testRows: test.length,
         testAnswersJoin: testJoin,
       },
       learner: isCommandLearner(cfg.learner) ? { command: cfg.learner.command, features: cfg.features } : { name: learnerName, params: cfg.learner.params ?? {}, features: cfg.features },
@@ -396,20 +399,23 @@ export async function prepareSetup(task: Task, ctx: PluginContext<Record<string,
       learner: cfg.learner,
       metric: { name: task.metric.name, direction: task.metric.direction },
       ...(cfg.maxCategories !== undefined ? { maxCategories: cfg.maxCategories } : {}),
-      files: { base: await sha256File(out('base')), testInputs: await sha256File(out('testInputs')), val: await sha256File(out('val')), test: await sha256File(out('test')) },
+      files: { base: await sha256File(out('base')), testInputs: await sha256File(out('testInputs')), val: rowsDigest(val), test: rowsDigest(test) },
+      task: { id: task.id, metric: task.metric, ...(task.seed !== undefined ? { seed: task.seed } : {}), ...(task.data ? { data: task.data } : {}) },
       prepared,
     };
-    return s;
+    return { setup: s, val, test };
   });
-  // prepared.json last: its presence with matching hashes is what makes the files reusable.
+  // prepared.json: what was decided, for people and for a process that evaluates without having prepared.
   const stateFile = join(ctx.workDir, LAYOUT.state);
   await mkdir(ctx.workDir, { recursive: true });
-  const rel = { ...setup, prepared: { ...setup.prepared, base: { path: LAYOUT.base, format: 'parquet' }, testInputs: { path: LAYOUT.testInputs, format: 'parquet' } } };
-  const tmp = `${stateFile}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(rel, null, 2) + '\n');
-  await rename(tmp, stateFile);
-  logInferred(setup, ctx);
-  return setup;
+  const text = JSON.stringify(outcome.setup, null, 2) + '\n';
+  if (!existsSync(stateFile) || (await readFile(stateFile, 'utf8')) !== text) {
+    const tmp = `${stateFile}.${process.pid}.tmp`;
+    await writeFile(tmp, text);
+    await rename(tmp, stateFile);
+  }
+  logInferred(outcome.setup, ctx);
+  return outcome;
 }
 
 /** One line for the CLI: what was inferred and how the rows were split. */

@@ -1,47 +1,41 @@
 import { join } from 'node:path';
-import { DataMasterError, metricInfo, metricKey, readTable, scoreAll, type EvaluateInput, type MetricInput, type PluginContext } from '@datamaster/sdk';
-import { getLearner, inferFeatures, runLearnerCommand, type FeatureColumn, type LearnerProblem, type Predictions } from '@datamaster/learners';
+import { DataMasterError, metricInfo, metricKey, readTable, scoreAll, type EvaluateInput, type MetricInput, type PluginContext, type Task } from '@datamaster/sdk';
+import { declaredFeaturesReport, getLearner, runLearnerCommand, type FeatureColumn, type LearnerProblem, type Predictions } from '@datamaster/learners';
 import { isCommandLearner, PLUGIN } from './config.ts';
 import { uniqueValues, type Cell, type Row } from './infer.ts';
-import { LAYOUT, reusableState, type TabularSetup } from './prepare.ts';
+import { LAYOUT, prepareSetup, readState, type PrepareOutcome, type TabularSetup } from './prepare.ts';
 
 type Ctx = PluginContext<Record<string, unknown>>;
 
-// Per process: the prepared state of each work dir, and the held-out tables (a run evaluates many artifacts).
-const setups = new Map<string, TabularSetup>();
-const heldOut = new Map<string, Row[]>();
+// Per process and work dir: the prepared setup with the held-out rows (a run evaluates many artifacts).
+const prepared = new Map<string, PrepareOutcome>();
 
-export function rememberSetup(workDir: string, setup: TabularSetup): void {
-  setups.set(workDir, setup);
+export function remember(workDir: string, outcome: PrepareOutcome): void {
+  prepared.set(workDir, outcome);
 }
 
-/** Forgets cached state (tests that rewrite files under one work dir). */
+/** Forgets what this process prepared (tests). */
 export function clearCaches(): void {
-  setups.clear();
-  heldOut.clear();
+  prepared.clear();
 }
 
-async function setupOf(ctx: Ctx): Promise<TabularSetup> {
-  let s = setups.get(ctx.workDir);
-  if (!s) {
-    s = await reusableState(ctx.workDir);
-    if (!s) {
+/**
+ * What prepare decided for this work dir, with the held-out rows. A process that did not call prepare
+ * (a tool, a late worker) prepares again from prepared.json's task fields and the same config.
+ */
+export async function preparedFor(ctx: Ctx): Promise<PrepareOutcome> {
+  let o = prepared.get(ctx.workDir);
+  if (!o) {
+    const st = await readState(ctx.workDir);
+    if (!st) {
       throw new DataMasterError('E_BENCH_NOT_PREPARED', `${PLUGIN}: nothing prepared in ${ctx.workDir}: call prepare(task) in this process before evaluate or grade`, { plugin: PLUGIN, dir: ctx.workDir });
     }
-    setups.set(ctx.workDir, s);
+    const task: Task = { ...st.task, description: '', benchmark: { plugin: PLUGIN, config: ctx.config } };
+    o = await prepareSetup(task, ctx);
+    if (o.setup.hash !== st.hash) ctx.logger.warn(`bench-tabular: the task's files or config changed since ${join(ctx.workDir, LAYOUT.state)} was written; prepared again`);
+    prepared.set(ctx.workDir, o);
   }
-  return s;
-}
-
-async function heldOutRows(setup: TabularSetup, ctx: Ctx, which: 'val' | 'test'): Promise<Row[]> {
-  const path = join(ctx.workDir, LAYOUT[which]);
-  const key = `${path}#${setup.files[which]}`;
-  let rows = heldOut.get(key);
-  if (!rows) {
-    rows = (await readTable(path, 'parquet')).rows;
-    heldOut.set(key, rows);
-  }
-  return rows;
+  return o;
 }
 
 /** A label cell as the learner gets it: a class name, a finite number, or null (the row is not usable). */
@@ -67,8 +61,8 @@ export interface ScoreResult {
  */
 export async function scoreArtifact(which: 'val' | 'test', input: EvaluateInput, ctx: Ctx): Promise<ScoreResult> {
   const started = performance.now();
-  const setup = await setupOf(ctx);
-  const held = await heldOutRows(setup, ctx, which);
+  const { setup, val, test } = await preparedFor(ctx);
+  const held = which === 'val' ? val : test;
   let artifact: { columns: { name: string; type: string }[]; rows: Row[] };
   try {
     artifact = await readTable(input.artifact.path, input.artifact.format);
@@ -83,8 +77,9 @@ export async function scoreArtifact(which: 'val' | 'test', input: EvaluateInput,
     const extra = artifact.columns.map((c) => c.name).filter((c) => !known.has(c));
     if (extra.length) {
       const rows = artifact.rows.map((r) => Object.fromEntries(extra.map((c) => [c, r[c] ?? null])));
-      const enc = inferFeatures(rows, { ...(setup.maxCategories !== undefined ? { maxCategories: setup.maxCategories } : {}) });
-      features = [...features, ...extra.map((c) => enc.find((e) => e.name === c) ?? { name: c, kind: 'numeric' as const })];
+      const types = extra.map((name) => ({ name, type: artifact.columns.find((c) => c.name === name)!.type }));
+      const enc = declaredFeaturesReport(types, rows, { ...(setup.maxCategories !== undefined ? { maxCategories: setup.maxCategories } : {}) });
+      features = [...features, ...enc.features];
     }
   }
   const names = features.map((f) => f.name);

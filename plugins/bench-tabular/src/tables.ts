@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -60,12 +60,16 @@ export function sha256File(path: string): Promise<string> {
 
 let tmpCounter = 0;
 
-/** Writes a query's result as Parquet to `path` through a temporary file and a rename (readers never see half a file). */
+/**
+ * Writes a query's result as Parquet to `path` through a temporary file and a rename (readers never see
+ * half a file). A file already there with the same bytes is left as it is (prepare runs in every process).
+ */
 export async function copyToParquet(conn: DuckDBConnection, sql: string, path: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
   try {
     await conn.run(`COPY (${sql}) TO ${sqlString(tmp)} (FORMAT parquet)`);
+    if (existsSync(path) && (await sha256File(path)) === (await sha256File(tmp))) return;
     await rename(tmp, path);
   } finally {
     await rm(tmp, { force: true });

@@ -33,8 +33,12 @@ t.test('a label that is not the benchmark label stops the run with a did-you-mea
 t.test('a metric the benchmark does not score (or the wrong direction) stops the run', async (t) => {
   const r = runTask(t, { ...seattle, metric: { name: 'f1', direction: 'min' } });
   t.equal(r.status, 1, r.stderr);
-  t.match(r.stderr, 'scored by accuracy (max)');
-  t.match(r.stderr, '[E_BENCH_METRIC]');
+  t.match(r.stderr, "/metric/direction: metric 'f1' is maximised, but the task says 'min'");
+  t.match(r.stderr, '[E_METRIC_DIRECTION]');
+  const other = runTask(t, { ...seattle, metric: { name: 'f1_macro', direction: 'max' } });
+  t.equal(other.status, 1, other.stderr);
+  t.match(other.stderr, 'scored by accuracy (max)');
+  t.match(other.stderr, '[E_BENCH_METRIC]');
 });
 
 t.test('an unknown source plugin stops the run before it starts, naming /sources/<i>', async (t) => {

@@ -22,7 +22,7 @@ import {
   type Task,
 } from '@datamaster/core';
 import { startCritic } from '../critic/agent.ts';
-import { checkPrepared } from './check-task.ts';
+import { checkPrepared, checkTaskFields } from './check-task.ts';
 import { startCurator } from '../curator/agent.ts';
 import { stateClient, type GetState } from '../host/state-client.ts';
 import { Planner } from '../planner/agent.ts';
@@ -78,6 +78,7 @@ export async function loadRunContext(o: { run: string; runDir: string; task: Tas
   const { task, taskFile, logger, runDir } = o;
   const baseDir = dirname(taskFile);
   const origin = { baseDir, file: taskFile };
+  checkTaskFields(task, taskFile);
   const host = new PluginHost({ runDir, logger });
   // Every plugin the task names must load with a valid config before the run starts: a source that cannot be
   // used is a misconfiguration, not a quieter run. Errors name the task file and the JSON path of the reference.

@@ -113,6 +113,7 @@ export async function runEmbedded(o: RunOptions): Promise<RunResult> {
   let recorder: Recorder | null = null;
   try {
     ctx = await loadRunContext({ run, runDir, task, taskFile: meta.taskFile, knobs, bus, logger: log_ });
+    if (!o.resume) o.progress?.(preparedLine(task.id, ctx.prepared));
     const priorEvents: StoredEvent[] = [];
     for await (const e of log.read()) priorEvents.push(e);
 
@@ -210,4 +211,16 @@ export function summarize(state: RunState, runDir: string): RunSummary {
     sources,
     notes,
   };
+}
+
+/** One line that says what the benchmark prepared and inferred (label, task type, id column, split, learner). */
+export function preparedLine(taskId: string, prepared: { label: string; info?: Record<string, unknown> }): string {
+  const show = (v: unknown): string => {
+    if (v === null || typeof v !== 'object') return String(v);
+    if (Array.isArray(v)) return v.length > 8 ? `${v.slice(0, 8).map(show).join(',')},… (${v.length})` : v.map(show).join(',');
+    return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k} ${show(x)}`).join(', ')}}`;
+  };
+  const info = Object.entries(prepared.info ?? {}).map(([k, v]) => `${k}: ${show(v)}`);
+  const line = `task ${taskId}: label '${prepared.label}'${info.length ? `; ${info.join('; ')}` : ''}`;
+  return line.length > 400 ? `${line.slice(0, 399)}…` : line;
 }

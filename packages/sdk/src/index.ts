@@ -27,3 +27,6 @@ export {
   type Env,
   type PluginContextOptions,
 } from './plugin/context.ts';
+export { canonicalJson, recipeHash, sha256Hex, ROOT_RECIPE } from './recipe/hash.ts';
+export { stepKey } from './recipe/step-key.ts';
+export { DATA_CONTENT_TYPES, DIRECT_FORMATS, formatOfPath, isDirect, pickDataFiles } from './plugin/formats.ts';

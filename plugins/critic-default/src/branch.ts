@@ -1,4 +1,4 @@
-import type { DataTree, TreeNode } from '@datamaster/core';
+import type { DataTree, TreeNode } from '@datamaster/sdk';
 
 /** Node ids from the root down to `node`, e.g. ['n1', 'n3', 'n7']; stops at a missing parent or a cycle. */
 export function branchOf(node: TreeNode, tree: DataTree): string[] {

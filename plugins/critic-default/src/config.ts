@@ -1,4 +1,4 @@
-import { DataMasterError } from '@datamaster/core';
+import { DataMasterError } from '@datamaster/sdk';
 
 /** The critic's knobs; datamaster-plugin.json holds the same defaults as JSON Schema. */
 export interface CriticConfig {

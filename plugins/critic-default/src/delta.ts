@@ -1,4 +1,4 @@
-import type { Direction } from '@datamaster/core';
+import type { Direction } from '@datamaster/sdk';
 
 /** Score change oriented so that positive always means better: 'min' metrics flip the sign. */
 export function orientedDelta(score: number, reference: number, direction: Direction): number {

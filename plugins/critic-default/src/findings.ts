@@ -1,6 +1,6 @@
-import { canonicalJson, type CriticFinding, type DataPool, type RecipeStep } from '@datamaster/core';
+import { canonicalJson, type CriticFinding, type DataPool, type RecipeStep } from '@datamaster/sdk';
 import { formatDelta } from './delta.ts';
-import { stepKey } from '@datamaster/core';
+import { stepKey } from '@datamaster/sdk';
 
 /** What a finding needs to know about the comparison it reports. */
 export interface EffectContext {

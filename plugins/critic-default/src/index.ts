@@ -1,10 +1,10 @@
-import { definePlugin, type CriticPlugin } from '@datamaster/core';
+import { definePlugin, type CriticPlugin } from '@datamaster/sdk';
 import { resolveCriticConfig, type CriticConfig } from './config.ts';
 import { judge } from './judge.ts';
 
 export { judge, REWARD_LIMIT } from './judge.ts';
 export { resolveCriticConfig, DEFAULT_CRITIC_CONFIG, type CriticConfig } from './config.ts';
-export { stepKey } from '@datamaster/core';
+export { stepKey } from '@datamaster/sdk';
 export { addedSteps } from './recipe-diff.ts';
 export { orientedDelta, relativeDelta, formatDelta } from './delta.ts';
 export { branchOf } from './branch.ts';

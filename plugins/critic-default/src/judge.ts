@@ -1,4 +1,4 @@
-import { DataMasterError, type CriticFinding, type CriticInput, type CriticVerdict } from '@datamaster/core';
+import { DataMasterError, type CriticFinding, type CriticInput, type CriticVerdict } from '@datamaster/sdk';
 import { branchOf } from './branch.ts';
 import type { CriticConfig } from './config.ts';
 import { formatDelta, orientedDelta, relativeDelta } from './delta.ts';

@@ -1,4 +1,4 @@
-import { canonicalJson, type Recipe, type RecipeStep } from '@datamaster/core';
+import { canonicalJson, type Recipe, type RecipeStep } from '@datamaster/sdk';
 
 /**
  * Steps a child adds over its parent. Policies append steps, so the parent's steps are normally a prefix; when

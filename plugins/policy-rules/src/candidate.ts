@@ -1,4 +1,4 @@
-import type { Proposal } from '@datamaster/core';
+import type { Proposal } from '@datamaster/sdk';
 
 /** A proposal before memory filtering and mixing; `rule` names the rule that made it (for tests and logs). */
 export interface Candidate extends Proposal {

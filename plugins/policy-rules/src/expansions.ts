@@ -1,4 +1,4 @@
-import { canonicalJson, type AddSourceStep, type DataPool, type PoolEntry, type TreeNode } from '@datamaster/core';
+import { canonicalJson, type AddSourceStep, type DataPool, type PoolEntry, type TreeNode } from '@datamaster/sdk';
 import type { Candidate } from './candidate.ts';
 import type { PolicyConfig } from './config.ts';
 import { unitConversions, type UnitConversion } from './source-units.ts';

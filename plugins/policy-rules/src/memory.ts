@@ -1,4 +1,4 @@
-import { recipeHash, type DataTree, type GlobalMemory, type Recipe, type RecipeStep, type TreeNode } from '@datamaster/core';
+import { recipeHash, type DataTree, type GlobalMemory, type Recipe, type RecipeStep, type TreeNode } from '@datamaster/sdk';
 
 /** The recipe a proposal would create: the node's recipe with the steps appended. */
 export function childRecipe(node: TreeNode, steps: RecipeStep[]): Recipe {

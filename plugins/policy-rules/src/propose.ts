@@ -1,10 +1,10 @@
-import type { PolicyInput, Proposal } from '@datamaster/core';
+import type { PolicyInput, Proposal } from '@datamaster/sdk';
 import type { Candidate } from './candidate.ts';
 import type { PolicyConfig } from './config.ts';
 import { expansionCandidates } from './expansions.ts';
 import { alreadyTried, childRecipeHash, subjectRecords, type SubjectRecord } from './memory.ts';
 import { refinementCandidates } from './refinements.ts';
-import { stepKey } from '@datamaster/core';
+import { stepKey } from '@datamaster/sdk';
 import { taskShape } from './task-shape.ts';
 
 /** The recipe schema's limit on steps. */

@@ -6,7 +6,7 @@ import {
   type FilterStep,
   type RecipeStep,
   type TreeNode,
-} from '@datamaster/core';
+} from '@datamaster/sdk';
 import type { Candidate } from './candidate.ts';
 import type { PolicyConfig } from './config.ts';
 import { unitConversions } from './source-units.ts';

@@ -1,4 +1,4 @@
-import type { PoolEntry, TaskColumn } from '@datamaster/core';
+import type { PoolEntry, TaskColumn } from '@datamaster/sdk';
 import { canonicalUnit, convertExpression } from './units.ts';
 
 /**

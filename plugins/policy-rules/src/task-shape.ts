@@ -1,4 +1,4 @@
-import type { PolicyInput, TaskColumn } from '@datamaster/core';
+import type { PolicyInput, TaskColumn } from '@datamaster/sdk';
 
 /** What the rules need to know about the task's table: its label and its columns with units and values. */
 export interface TaskShape {

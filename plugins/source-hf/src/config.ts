@@ -1,4 +1,4 @@
-import type { PluginContext } from './sdk.ts';
+import type { PluginContext } from '@datamaster/sdk';
 
 /** The plugin's config (datamaster-plugin.json's configSchema is the contract; these are its defaults). */
 export interface HfConfig {

@@ -1,4 +1,4 @@
-import { DataMasterError } from './sdk.ts';
+import { DataMasterError } from '@datamaster/sdk';
 
 /**
  * Re-states an HTTP failure in the hub's terms: what was asked, and how to fix it. The code stays the HTTP

@@ -6,7 +6,7 @@ import { hubError } from './errors.ts';
 import { DATA_CONTENT_TYPES, formatOfPath, isDirect, pickDataFiles } from './formats.ts';
 import { fetchFor, listRepoFiles } from './search.ts';
 import { parseHfId } from './source-id.ts';
-import { DataMasterError, type DataFormat, type FetchLimits, type FetchedFile, type PluginContext, type Source } from './sdk.ts';
+import { DataMasterError, type DataFormat, type FetchLimits, type FetchedFile, type PluginContext, type Source } from '@datamaster/sdk';
 
 interface PlannedFile {
   /** Where it is read from: a repo path (resolved through the hub) or an absolute URL (viewer export). */

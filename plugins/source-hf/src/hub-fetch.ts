@@ -1,4 +1,4 @@
-import type { HttpClient } from './sdk.ts';
+import type { HttpClient } from '@datamaster/sdk';
 
 /** Statuses whose Response must have no body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);

@@ -1,7 +1,7 @@
 import type { HfConfig } from './config.ts';
 import { fetchFromHub } from './fetch.ts';
 import { searchHub } from './search.ts';
-import { definePlugin, type SourcePlugin } from './sdk.ts';
+import { definePlugin, type SourcePlugin } from '@datamaster/sdk';
 
 export type { HfConfig } from './config.ts';
 export { formatHfId, parseHfId } from './source-id.ts';

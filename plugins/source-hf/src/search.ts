@@ -4,7 +4,7 @@ import { hubError } from './errors.ts';
 import { formatOfPath, pickDataFiles } from './formats.ts';
 import { hubFetch } from './hub-fetch.ts';
 import { formatHfId } from './source-id.ts';
-import type { PluginContext, Source, SourceQuery } from './sdk.ts';
+import type { PluginContext, Source, SourceQuery } from '@datamaster/sdk';
 
 interface CardData {
   license?: string | string[];

@@ -1,4 +1,4 @@
-import { DataMasterError } from './sdk.ts';
+import { DataMasterError } from '@datamaster/sdk';
 
 /** `hf:<owner>/<name>[:<file path>]`; whitespace and '%' in a file path are percent-encoded (ids have no spaces). */
 export interface HfSourceId {

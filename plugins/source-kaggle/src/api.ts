@@ -1,6 +1,6 @@
 import { basicAuth, loadCredentials } from './credentials.ts';
 import type { KaggleConfig, KaggleSettings } from './config.ts';
-import { DataMasterError, type HttpRequestOptions, type PluginContext } from './sdk.ts';
+import { DataMasterError, type HttpRequestOptions, type PluginContext } from '@datamaster/sdk';
 
 /** One item of GET /api/v1/datasets/list and the answer of GET /api/v1/datasets/view/{owner}/{slug}. */
 export interface KaggleDataset {

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { PluginContext } from './sdk.ts';
+import type { PluginContext } from '@datamaster/sdk';
 
 /** The plugin's config (datamaster-plugin.json's configSchema is the contract; these are its defaults). */
 export interface KaggleConfig {

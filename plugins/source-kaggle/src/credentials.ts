@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DataMasterError, type PluginContext } from './sdk.ts';
+import { DataMasterError, type PluginContext } from '@datamaster/sdk';
 
 export interface KaggleCredentials {
   username: string;

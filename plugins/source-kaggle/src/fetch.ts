@@ -6,7 +6,7 @@ import { settingsOf, type KaggleConfig } from './config.ts';
 import { DATA_CONTENT_TYPES, formatOfPath } from './formats.ts';
 import { extractZip, looksLikeZip } from './safe-zip.ts';
 import { parseKaggleId } from './source-id.ts';
-import { DataMasterError, type FetchLimits, type FetchedFile, type PluginContext, type Source } from './sdk.ts';
+import { DataMasterError, type FetchLimits, type FetchedFile, type PluginContext, type Source } from '@datamaster/sdk';
 
 async function head(path: string): Promise<Uint8Array> {
   const fh = await open(path, 'r');

@@ -1,7 +1,7 @@
 import type { KaggleConfig } from './config.ts';
 import { fetchFromKaggle } from './fetch.ts';
 import { searchKaggle } from './search.ts';
-import { definePlugin, type SourcePlugin } from './sdk.ts';
+import { definePlugin, type SourcePlugin } from '@datamaster/sdk';
 
 export type { KaggleConfig } from './config.ts';
 export { extractZip, type ExtractedFile, type ZipLimits } from './safe-zip.ts';

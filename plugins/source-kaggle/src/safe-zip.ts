@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { DataMasterError } from './sdk.ts';
+import { DataMasterError } from '@datamaster/sdk';
 
 export interface ZipLimits {
   /** Most bytes all entries may unpack to, together. */

@@ -2,7 +2,7 @@ import { KaggleApi, type KaggleDataset, type KaggleFile } from './api.ts';
 import { settingsOf, type KaggleConfig } from './config.ts';
 import { formatOfPath, pickDataFiles } from './formats.ts';
 import { formatKaggleId } from './source-id.ts';
-import type { PluginContext, Source, SourceQuery } from './sdk.ts';
+import type { PluginContext, Source, SourceQuery } from '@datamaster/sdk';
 
 const DESCRIPTION_CHARS = 600;
 

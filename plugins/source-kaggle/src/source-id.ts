@@ -1,4 +1,4 @@
-import { DataMasterError } from './sdk.ts';
+import { DataMasterError } from '@datamaster/sdk';
 
 /** `kaggle:<owner>/<slug>[:<file>]`; whitespace and '%' in a file name are percent-encoded (ids have no spaces). */
 export interface KaggleSourceId {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { DataMasterError, SchemaError, schemas, type SchemaName } from '@datamaster/core';
+import { DataMasterError, SchemaError, schemas, type SchemaName } from '@datamaster/sdk';
 
 export type LocalFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'parquet' | 'arrow';
 

@@ -1,4 +1,4 @@
-import { definePlugin } from '@datamaster/core';
+import { definePlugin } from '@datamaster/sdk';
 import { sourceLocal } from './plugin.ts';
 
 export { sourceLocal, entriesOf, PLUGIN_NAME, type SourceLocalConfig } from './plugin.ts';

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DataMasterError, type FetchedFile, type PluginContext, type Source, type SourcePlugin } from '@datamaster/core';
+import { DataMasterError, type FetchedFile, type PluginContext, type Source, type SourcePlugin } from '@datamaster/sdk';
 import { isInside, loadCatalog, type ResolvedEntry } from './catalog.ts';
 import { rankEntries } from './rank.ts';
 import { scanDir } from './scan.ts';

@@ -1,4 +1,4 @@
-import type { SourceQuery } from '@datamaster/core';
+import type { SourceQuery } from '@datamaster/sdk';
 import type { ResolvedEntry } from './catalog.ts';
 
 const STOP = new Set(['the', 'and', 'for', 'with', 'from', 'of', 'a', 'an', 'in', 'on', 'to', 'or', 'by', 'is', 'are', 'its', 'only', 'given', 'predict']);

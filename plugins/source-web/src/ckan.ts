@@ -2,7 +2,7 @@ import type { PortalConfig, WebConfig, WebSettings } from './config.ts';
 import { webError } from './errors.ts';
 import { formatOfResource } from './formats.ts';
 import { ckanSourceId } from './source-id.ts';
-import { DataMasterError, type PluginContext, type Source } from './sdk.ts';
+import { DataMasterError, type PluginContext, type Source } from '@datamaster/sdk';
 
 /** GET {portal}/api/3/action/package_search answer, the parts used here. */
 interface CkanSearch {

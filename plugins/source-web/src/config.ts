@@ -1,4 +1,4 @@
-import type { DataFormat, PluginContext } from './sdk.ts';
+import type { DataFormat, PluginContext } from '@datamaster/sdk';
 import { DEFAULT_FORMATS } from './formats.ts';
 
 export interface PortalConfig {

@@ -1,4 +1,4 @@
-import { DataMasterError } from './sdk.ts';
+import { DataMasterError } from '@datamaster/sdk';
 
 /** Re-states a failure with what was being done and how to fix it; HTTP codes (E_HTTP_AUTH, ...) are kept. */
 export function webError(err: unknown, what: string, fix: string): Error {

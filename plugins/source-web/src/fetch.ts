@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { WebConfig } from './config.ts';
 import { webError } from './errors.ts';
 import { DATA_CONTENT_TYPES } from './formats.ts';
-import { DataMasterError, type FetchLimits, type FetchedFile, type PluginContext, type Source } from './sdk.ts';
+import { DataMasterError, type FetchLimits, type FetchedFile, type PluginContext, type Source } from '@datamaster/sdk';
 
 /** A file name from the URL's last path segment, reduced to safe characters; never a path. */
 function fileNameFor(source: Source): string {

@@ -1,4 +1,4 @@
-import type { DataFormat } from './sdk.ts';
+import type { DataFormat } from '@datamaster/sdk';
 
 /** Formats a web candidate is kept for by default: what the curator reads directly. */
 export const DEFAULT_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'json', 'jsonl', 'parquet'];
@@ -44,5 +44,5 @@ export function formatOfResource(format: string | null | undefined, url: string)
   return BY_NAME[f] ?? formatOfUrl(url);
 }
 
-export { DATA_CONTENT_TYPES } from '@datamaster/core';
+export { DATA_CONTENT_TYPES } from '@datamaster/sdk';
 

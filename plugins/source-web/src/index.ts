@@ -1,7 +1,7 @@
 import type { WebConfig } from './config.ts';
 import { fetchWebSource } from './fetch.ts';
 import { searchWebSources } from './search.ts';
-import { definePlugin, type SourcePlugin } from './sdk.ts';
+import { definePlugin, type SourcePlugin } from '@datamaster/sdk';
 
 export type { LinkConfig, PortalConfig, WebConfig, WebSearchConfig } from './config.ts';
 export { parseHits } from './web-search.ts';

@@ -1,7 +1,7 @@
 import type { WebConfig, WebSettings } from './config.ts';
 import { formatOfUrl } from './formats.ts';
 import { webSourceId } from './source-id.ts';
-import { DataMasterError, type PluginContext, type Source } from './sdk.ts';
+import { DataMasterError, type PluginContext, type Source } from '@datamaster/sdk';
 
 /** Configured direct links, as candidates; a link whose format is not accepted is a config error. */
 export function linkSources(s: WebSettings, ctx: PluginContext<WebConfig>): Source[] {

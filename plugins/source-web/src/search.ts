@@ -2,7 +2,7 @@ import { searchPortal } from './ckan.ts';
 import { settingsOf, type WebConfig } from './config.ts';
 import { linkSources } from './links.ts';
 import { searchWeb } from './web-search.ts';
-import type { PluginContext, Source, SourceQuery } from './sdk.ts';
+import type { PluginContext, Source, SourceQuery } from '@datamaster/sdk';
 
 /**
  * Direct links first, then CKAN portals and the web search in parallel. One failing channel is logged and

@@ -3,7 +3,7 @@ import type { WebConfig, WebSearchConfig, WebSettings } from './config.ts';
 import { webError } from './errors.ts';
 import { formatOfUrl } from './formats.ts';
 import { webSourceId } from './source-id.ts';
-import type { PluginContext, Source } from './sdk.ts';
+import type { PluginContext, Source } from '@datamaster/sdk';
 
 /** What a search tool gives back, reduced to links. */
 export interface SearchHit {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DataMasterError } from '../src/errors.ts';
 import { LimitedHttpClient, parseRetryAfter, type HttpClientOptions } from '../src/plugin/http.ts';
 import { secretRedactor } from '../src/plugin/redact.ts';
-import { startLoopback } from '../src/testing/loopback.ts';
+import { startLoopback } from '@datamaster/sdk/testing';
 
 const waits: number[] = [];
 const client = (o: HttpClientOptions = {}) =>

@@ -6,7 +6,7 @@ import { DataMasterError } from '../src/errors.ts';
 import { buildPluginContext, safePluginDirName } from '../src/plugin/context.ts';
 import { createMemoryLogger } from '../src/plugin/logger.ts';
 import { redactUrl } from '../src/plugin/redact.ts';
-import { startLoopback } from '../src/testing/loopback.ts';
+import { startLoopback } from '@datamaster/sdk/testing';
 
 const runDir = mkdtempSync(join(tmpdir(), 'dm-plugin-ctx-'));
 t.teardown(() => rmSync(runDir, { recursive: true, force: true }));

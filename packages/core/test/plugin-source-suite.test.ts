@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPluginContext } from '../src/plugin/context.ts';
-import { sourcePluginSuite } from '../src/testing/source-suite.ts';
+import { sourcePluginSuite } from '@datamaster/sdk/testing';
 import csvSource from './fixtures/plugins/csv-source/src/index.ts';
 
 // The kit run against the fixture CSV source, the way a plugin package runs it in its own tests.

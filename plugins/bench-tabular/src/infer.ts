@@ -42,8 +42,10 @@ export interface LabelShape {
   numeric: boolean;
   /** The task type the values alone suggest. */
   suggested: TaskTypeName;
-  /** Task types the values allow. */
+  /** Task types the values allow (what an explicit config.taskType may ask for). */
   feasible: TaskTypeName[];
+  /** Task types inference may pick: a number with many distinct values is only ever a regression target. */
+  plausible: TaskTypeName[];
 }
 
 export function labelShape(values: readonly Cell[]): LabelShape {
@@ -60,7 +62,8 @@ export function labelShape(values: readonly Cell[]): LabelShape {
   if (distinct >= 2) feasible.push('multiclass');
   if (numeric && distinct >= 2) feasible.push('regression');
   const suggested: TaskTypeName = numeric && distinct > REGRESSION_MIN_DISTINCT ? 'regression' : distinct === 2 ? 'binary' : 'multiclass';
-  return { distinct, numeric: numeric && distinct > 0, suggested, feasible };
+  const plausible: TaskTypeName[] = numeric && distinct > REGRESSION_MIN_DISTINCT ? ['regression'] : feasible;
+  return { distinct, numeric: numeric && distinct > 0, suggested, feasible, plausible };
 }
 
 /**
@@ -69,7 +72,7 @@ export function labelShape(values: readonly Cell[]): LabelShape {
  */
 export function chooseTaskType(shape: LabelShape, metricTypes: readonly TaskTypeName[] | undefined): TaskTypeName {
   if (!metricTypes || metricTypes.includes(shape.suggested)) return shape.suggested;
-  const both = shape.feasible.filter((t) => metricTypes.includes(t));
+  const both = shape.plausible.filter((t) => metricTypes.includes(t));
   // Binary and multiclass both feasible with two classes: binary is the narrower claim.
   return both[0] ?? shape.suggested;
 }

@@ -222,10 +222,13 @@ async function joinAnswers(conn: DuckDBConnection, l: Loaded, id: string | undef
   if (id && inputCols.includes(id) && answerCols.includes(id)) {
     const key = (t: string) => `CAST(${t}.${sqlIdent(id)} AS VARCHAR)`;
     const rowOf = async (sql: string) => (await queryRows(conn, sql))[0];
-    const dupA = await rowOf(`SELECT rowid + 1 AS row, ${key('a')} AS id FROM ta_src a QUALIFY count(*) OVER (PARTITION BY ${key('a')}) > 1 ORDER BY rowid LIMIT 1`);
-    if (dupA) throw benchError('E_BENCH_ANSWERS', `${ta.path} (config/testAnswers) row ${dupA.row}: id ${dupA.id} appears more than once; each test input needs exactly one answer`, { file: ta.path, row: dupA.row });
-    const dupI = await rowOf(`SELECT rowid + 1 AS row, ${key('i')} AS id FROM ti_src i QUALIFY count(*) OVER (PARTITION BY ${key('i')}) > 1 ORDER BY rowid LIMIT 1`);
-    if (dupI) throw benchError('E_BENCH_ANSWERS', `${ti.path} (config/testInputs) row ${dupI.row}: id ${dupI.id} appears more than once; ids of the test inputs must be unique`, { file: ti.path, row: dupI.row });
+    // The first row that repeats an earlier id, with the row it repeats.
+    const dup = (t: string) =>
+      rowOf(`SELECT row, id, first FROM (SELECT rowid + 1 AS row, ${key(t)} AS id, row_number() OVER (PARTITION BY ${key(t)} ORDER BY rowid) AS k, min(rowid) OVER (PARTITION BY ${key(t)}) + 1 AS first FROM ${t === 'a' ? 'ta_src' : 'ti_src'} ${t}) WHERE k = 2 ORDER BY row LIMIT 1`);
+    const dupA = await dup('a');
+    if (dupA) throw benchError('E_BENCH_ANSWERS', `${ta.path} (config/testAnswers) row ${dupA.row}: id ${dupA.id} appears more than once (first at row ${dupA.first}); each test input needs exactly one answer`, { file: ta.path, row: dupA.row });
+    const dupI = await dup('i');
+    if (dupI) throw benchError('E_BENCH_ANSWERS', `${ti.path} (config/testInputs) row ${dupI.row}: id ${dupI.id} appears more than once (first at row ${dupI.first}); ids of the test inputs must be unique`, { file: ti.path, row: dupI.row });
     const unknown = await rowOf(`SELECT a.rowid + 1 AS row, ${key('a')} AS id FROM ta_src a ANTI JOIN ti_src i ON ${key('i')} = ${key('a')} ORDER BY a.rowid LIMIT 1`);
     if (unknown) throw benchError('E_BENCH_ANSWERS', `${ta.path} (config/testAnswers) row ${unknown.row}: id ${unknown.id} is not an id of the test inputs ${ti.path}; the answers must be for exactly the test inputs`, { file: ta.path, row: unknown.row });
     const unanswered = await rowOf(`SELECT i.rowid + 1 AS row, ${key('i')} AS id FROM ti_src i ANTI JOIN ta_src a ON ${key('i')} = ${key('a')} ORDER BY i.rowid LIMIT 1`);

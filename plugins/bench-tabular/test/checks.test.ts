@@ -38,7 +38,7 @@ t.test('an unknown declared column, id, key or split column is named with a sugg
 t.test('metric checks: direction contradicting the name, metric not for the task type, unknown metric', async (t) => {
   await t.rejects(prepare(files, { label: 'weather', metric: 'f1_macro', direction: 'min' }), { code: 'E_METRIC_DIRECTION' });
   await t.rejects(prepare(files, { label: 'weather', metric: 'rmse', direction: 'min' }), { code: 'E_METRIC_TASK', message: /not to a multiclass task/ });
-  await t.rejects(prepare(files, { label: 'temp_max', metric: 'accuracy' }), { code: 'E_METRIC_TASK' }, 'temp_max has many values: a regression, which accuracy does not score');
+  await t.rejects(prepare({ train: 'data/weather-all.csv' }, { label: 'temp_max', metric: 'accuracy' }), { code: 'E_METRIC_TASK', message: /not to a regression task/ }, 'temp_max has many values: a regression, which accuracy does not score');
   await t.rejects(prepare(files, { label: 'weather', metric: 'acuracy' }), { code: 'E_METRIC_UNKNOWN', message: /did you mean 'accuracy'/ });
   await t.rejects(prepare({ ...files, taskType: 'binary' }, { label: 'weather' }), { code: 'E_BENCH_CONFIG', message: /taskType is 'binary'.*5 distinct/ });
 });
@@ -61,9 +61,9 @@ t.test('answers that do not fit the test inputs name the file and row', async (t
   writeCsv(join(tmp.dir, 'data/ans-unknown.csv'), [...answers.slice(0, 10), { obs_id: 99999, weather: 'sun' }, ...answers.slice(11)]);
   await t.rejects(prepare({ ...files, testAnswers: 'data/ans-unknown.csv' }, { label: 'weather' }), { code: 'E_BENCH_ANSWERS', message: /ans-unknown\.csv \(config\/testAnswers\) row 11: id 99999 is not an id of the test inputs/ });
   writeCsv(join(tmp.dir, 'data/ans-short.csv'), answers.slice(0, 20), ['weather']);
-  await t.rejects(prepare({ ...files, testAnswers: 'data/ans-short.csv' }, { label: 'weather' }), { code: 'E_BENCH_ANSWERS', message: /ans-short\.csv \(config\/testAnswers\) has 20 rows but .*test\.csv \(config\/testInputs\) has 365.*row 21/ });
+  await t.rejects(prepare({ ...files, testAnswers: 'data/ans-short.csv' }, { label: 'weather' }), { code: 'E_BENCH_ANSWERS', message: /ans-short\.csv \(config\/testAnswers\) has 20 rows but .*test\.csv \(config\/testInputs\) has 730.*row 21/ });
   writeCsv(join(tmp.dir, 'data/ans-dup.csv'), [...answers.slice(0, 5), answers[2]!, ...answers.slice(5)]);
-  await t.rejects(prepare({ ...files, testAnswers: 'data/ans-dup.csv' }, { label: 'weather' }), { code: 'E_BENCH_ANSWERS', message: /row 6: id \d+ appears more than once/ });
+  await t.rejects(prepare({ ...files, testAnswers: 'data/ans-dup.csv' }, { label: 'weather' }), { code: 'E_BENCH_ANSWERS', message: /row 6: id \d+ appears more than once \(first at row 3\)/ });
   writeCsv(join(tmp.dir, 'data/ans-nolabel.csv'), answers, ['obs_id']);
   await t.rejects(prepare({ ...files, testAnswers: 'data/ans-nolabel.csv' }, { label: 'weather' }), { code: 'E_BENCH_LABEL', message: /ans-nolabel\.csv \(config\/testAnswers\)/ });
 });

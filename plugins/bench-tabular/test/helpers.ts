@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,8 +7,13 @@ import type { PluginContext, Task, TaskColumn } from '@datamaster/sdk';
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 
-const require = createRequire(import.meta.url);
-export const VEGA = dirname(require.resolve('vega-datasets/package.json')) + '/data';
+/** The data/ folder of the installed vega-datasets package (its exports hide package.json). */
+function vegaData(): string {
+  let dir = dirname(createRequire(import.meta.url).resolve('vega-datasets'));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return join(dir, 'data');
+}
+export const VEGA = vegaData();
 
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -28,6 +28,8 @@ t.test('labelShape and chooseTaskType', async (t) => {
   t.equal(chooseTaskType(labelShape(score), ['regression']), 'regression');
   t.equal(chooseTaskType(labelShape(score), ['binary', 'multiclass']), 'multiclass');
   t.equal(chooseTaskType(labelShape(['x', 'y']), ['binary']), 'binary');
+  // Many distinct numbers are only a regression, whatever the metric (the metric check then refuses it).
+  t.equal(chooseTaskType(labelShape(many), ['binary', 'multiclass']), 'regression');
   // Strings are never a regression: the metric check reports the contradiction.
   t.equal(chooseTaskType(labelShape(['x', 'y', 'z']), ['regression']), 'multiclass');
 });

@@ -130,7 +130,7 @@ t.test('random split (stratified) carves validation and test from one train file
   t.same(same.val, a.val, 'same seed -> same split');
   const other = await prep(2);
   t.notSame(other.val.map((r) => `${r.location}|${r.date}`), a.val.map((r) => `${r.location}|${r.date}`), 'another seed -> another split');
-  t.equal(other.info.id, null, 'weather has no id column');
+  t.equal(other.info.id, 'obs_id');
 });
 
 t.test('group split: whole countries go to one side (gapminder.json)', async (t) => {

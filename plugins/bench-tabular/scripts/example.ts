@@ -3,7 +3,7 @@
  * task file into a folder, loads the plugin through the real plugin host (so the manifest checks the
  * config), prepares, evaluates the base data on validation and grades it on test.
  *
- *   npx tsx plugins/bench-tabular/scripts/example.ts [folder] [--learner NAME] [--split random|group|time]
+ *   npx tsx plugins/bench-tabular/scripts/example.ts [folder] [--learner NAME] [--split random|time]
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -8,6 +8,14 @@ export const DEFAULT_LEARNER_MEMORY_MB = 4096;
 export const LEARNER_INPUT_FORMATS = ['csv', 'parquet', 'jsonl'] as const;
 const SPEC_FIELDS = ['command', 'timeoutSeconds', 'env', 'memoryMb', 'format'];
 
+/** didYouMeanHint, plus a known field that starts with the name (timeout -> timeoutSeconds, memory -> memoryMb). */
+function fieldHint(name: string): string {
+  const near = didYouMeanHint(name, SPEC_FIELDS);
+  if (near) return near;
+  const prefixed = SPEC_FIELDS.find((f) => f.toLowerCase().startsWith(name.toLowerCase()));
+  return prefixed && name.length >= 3 ? ` (did you mean '${prefixed}'?)` : '';
+}
+
 /**
  * Checks a `learner: { command, ... }` value. `where` names it in messages (e.g. 'task.json: learner').
  * Throws E_LEARNER_SPEC naming the field and what to write instead.
@@ -18,7 +26,7 @@ export function validateCommandSpec(spec: unknown, where = 'learner'): CommandLe
   };
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return fail('', 'must be an object like { "command": ["node", "learner.mjs"] }');
   const s = spec as Record<string, unknown>;
-  for (const k of Object.keys(s)) if (!SPEC_FIELDS.includes(k)) fail(k, `unknown field${didYouMeanHint(k, SPEC_FIELDS)}; fields are ${SPEC_FIELDS.join(', ')}`);
+  for (const k of Object.keys(s)) if (!SPEC_FIELDS.includes(k)) fail(k, `unknown field${fieldHint(k)}; fields are ${SPEC_FIELDS.join(', ')}`);
   const cmd = s.command;
   if (!Array.isArray(cmd) || cmd.length === 0 || !cmd.every((a) => typeof a === 'string')) {
     fail('command', 'must be a non-empty array of strings (argv), e.g. ["/usr/bin/python3", "learner.py"]');

@@ -10,7 +10,7 @@ import { chooseTaskType, columnTypeOf, inferId, labelShape, sortClasses, typedVa
 import { splitRows, type Part } from './split.ts';
 import { copyToParquet, loadTable, missingColumn, sha256File, tableRows, type ColumnInfo } from './tables.ts';
 
-/** Bumped when the prepared files' layout or content rules change: a new version never reuses old files. */
+/** Version of prepared.json and of the rules that fill it. */
 export const PREPARE_VERSION = 1;
 
 /**
@@ -64,7 +64,7 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The hash that decides whether prepared files can be reused: what was asked for and the bytes it was asked of. */
+/** Identity of a preparation: what was asked for and the bytes it was asked of (a change is logged on re-prepare). */
 async function inputsHash(task: Task, cfg: ResolvedConfig): Promise<string> {
   const files: Record<string, { path: string; format: string; sha256: string }> = {};
   for (const f of [cfg.train, cfg.validation, cfg.testInputs, cfg.testAnswers]) {

@@ -45,8 +45,24 @@ export function parseCsv(text: string): CsvRecord[] {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   let line = 1;
+  let nextQuote = text.indexOf('"', i);
+  let nextCr = text.indexOf('\r', i);
   while (i < n) {
     const start = line;
+    // Fast path: a record on one line without quotes is a plain split.
+    let eol = text.indexOf('\n', i);
+    if (eol < 0) eol = n;
+    const end = eol > i && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
+    // Next quote and next lone CR at or after i, searched again only once passed (no quadratic scans).
+    if (nextQuote >= 0 && nextQuote < i) nextQuote = text.indexOf('"', i);
+    if (nextCr >= 0 && nextCr < i) nextCr = text.indexOf('\r', i);
+    if (end > i && (nextQuote < 0 || nextQuote >= end) && (nextCr < 0 || nextCr >= end)) {
+      const fields = text.slice(i, end).split(',');
+      out.push({ line: start, fields, quoted: new Array<boolean>(fields.length).fill(false) });
+      i = eol + 1;
+      line++;
+      continue;
+    }
     const fields: string[] = [];
     const quoted: boolean[] = [];
     // A blank line (only a line break) is no record.

@@ -178,3 +178,23 @@ t.test('without an id the key column is a 0-based row index named row', async (t
   t.match(out[1], /^0,c\d,/);
   t.equal(res.values.length, 20);
 });
+
+t.test('library.mjs: a library learner behind the protocol predicts exactly what it predicts in process', async (t) => {
+  const { randomForest } = await import('../../../examples/learners/random-forest.ts');
+  const { learner } = randomForest();
+  const params = { trees: 15 };
+  const inproc = learner.fitPredict(clusterProblem, cls.train, cls.predict, { seed: 9, params });
+  for (const format of ['csv', 'parquet'] as const) {
+    const res = await runLearnerCommand({
+      spec: { command: ['node', 'examples/learners/library.mjs', 'random-forest', JSON.stringify(params)], format },
+      baseDir: repoRoot,
+      workDir: join(root, `library-${format}`),
+      problem: clusterProblem,
+      train: cls.train,
+      predict: cls.predict,
+      seed: 9,
+    });
+    t.same(res.values, inproc.values, `${format}: same predictions`);
+    t.match(res.stderrTail, /learner-timing \{"bootMs":/);
+  }
+});

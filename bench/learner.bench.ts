@@ -2,8 +2,9 @@
  * One benchmark node's training, in process and behind the learner-command protocol
  * (npm run bench:learner [-- --n 3 --rows 100000 --predict 20000 --trees 30 --depth 10 --min-samples 20]).
  *
- * Task: vega-datasets flights-200k, the first `rows` flights as training rows and the next `predict` as
- * prediction inputs; label: delayed (delay > 0 min, 47% of flights) or on-time, from distance and time of day.
+ * Task: vega-datasets flights-200k, the first rows + predict flights shuffled (seeded), `rows` of them as
+ * training rows and `predict` as prediction inputs; label: delayed (delay > 0 min, 47% of flights) or
+ * on-time, from distance and time of day.
  * inproc:  the random forest called in this process (examples/learners/random-forest.ts: the library's
  *          getLearner('random-forest'), or bench-local's forest until the library has it).
  * command: runLearnerCommand with ["node", "examples/learners/library.mjs", "random-forest", params]: a
@@ -40,9 +41,17 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const flights = JSON.parse(readFileSync(join(ROOT, 'node_modules/vega-datasets/data/flights-200k.json'), 'utf8')) as { delay: number; distance: number; time: number }[];
 if (flights.length < ROWS + PREDICT) throw new Error(`flights-200k has ${flights.length} rows; --rows + --predict must not exceed it`);
 const label = (d: number) => (d > 0 ? 'delayed' : 'on-time');
-const train: Row[] = flights.slice(0, ROWS).map((f) => ({ distance: f.distance, time: f.time, status: label(f.delay) }));
-const predict: Row[] = flights.slice(ROWS, ROWS + PREDICT).map((f, i) => ({ id: `f${ROWS + i}`, distance: f.distance, time: f.time }));
-const answers = flights.slice(ROWS, ROWS + PREDICT).map((f) => label(f.delay));
+// A seeded shuffle of the first rows + predict flights (the file is in date order), then split.
+let state = 12345;
+const rand = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+const pool = flights.slice(0, ROWS + PREDICT);
+for (let i = pool.length - 1; i > 0; i--) {
+  const j = Math.floor(rand() * (i + 1));
+  [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+}
+const train: Row[] = pool.slice(0, ROWS).map((f) => ({ distance: f.distance, time: f.time, status: label(f.delay) }));
+const predict: Row[] = pool.slice(ROWS).map((f, i) => ({ id: `f${i}`, distance: f.distance, time: f.time }));
+const answers = pool.slice(ROWS).map((f) => label(f.delay));
 const problem: LearnerProblem = {
   taskType: 'binary',
   label: 'status',

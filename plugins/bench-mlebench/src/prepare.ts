@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DataMasterError, queryRows, sqlIdent, sqlString, withDuck, type ColumnType, type TaskColumn } from '@datamaster/sdk';
 import type { CompetitionSpec, MediaSpec, RunnerSpec } from './competitions.ts';
@@ -203,6 +203,7 @@ export async function ensurePrepared(o: PrepareOptions): Promise<Prepared> {
 
 function preparedAt(dir: string): Prepared {
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as PrepMeta;
+  meta.validationFiles = meta.validationFiles.map((v) => ({ rel: v.rel, target: v.target === null ? null : join(dir, v.target) }));
   return {
     dir,
     base: join(dir, 'base', 'train.parquet'),
@@ -361,6 +362,8 @@ async function build(o: PrepareOptions, trainPath: string, testPath: string | nu
       validationFiles.push({ rel: m.file, target: out });
     }
     for (const h of r.hideInValidation ?? []) validationFiles.push({ rel: h, target: null });
+    // Stored relative to the prep folder: this one is renamed into place when done.
+    for (const v of validationFiles) if (v.target !== null) v.target = relative(tmp, v.target);
 
     const meta: PrepMeta = {
       version: PREP_VERSION,

@@ -105,10 +105,11 @@ t.test('binary: balanced gets accuracy, an imbalanced label gets f1_macro', asyn
   t.same(answers.rows.filter((x) => x.gender === 'Female').length, 1, 'the rare class is in the test split too (round(7 * 0.2) = 1)');
 
   const bad = tmp(t);
-  await t.rejects(init({ train: join(data, 'la-riots.csv'), label: 'gender', metric: 'rmse', cwd: bad }), { code: 'E_METRIC', message: /rmse does not apply to a binary task/ });
-  await t.rejects(init({ train: join(data, 'la-riots.csv'), label: 'gender', metric: 'acuracy', cwd: bad }), { code: 'E_METRIC', message: /did you mean 'accuracy'/ });
-  const given = await init({ train: join(data, 'la-riots.csv'), label: 'gender', metric: 'accuracy', cwd: bad });
+  await t.rejects(init({ train: join(data, 'la-riots.csv'), label: 'gender', metric: 'rmse', cwd: bad }), { code: 'E_METRIC_TASK', message: /--metric rmse: metric 'rmse' applies to regression tasks, not to a binary task/ });
+  await t.rejects(init({ train: join(data, 'la-riots.csv'), label: 'gender', metric: 'acuracy', cwd: bad }), { code: 'E_METRIC_UNKNOWN', message: /--metric acuracy: unknown metric 'acuracy' \(did you mean 'accuracy'\?\)/ });
+  const given = await init({ train: join(data, 'la-riots.csv'), label: 'gender', metric: 'AUC', cwd: bad });
   t.equal(given.result.metric.reason, 'given by --metric');
+  t.same(given.result.task.metric, { name: 'roc_auc', direction: 'max' }, 'an alias is written under its canonical name, with its direction');
 });
 
 t.test('regression: cars.json mpg (JSON in, JSONL out, empty labels never tested); integer labels with few values are classes', async (t) => {

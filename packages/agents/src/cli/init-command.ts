@@ -18,8 +18,7 @@ import {
   type Task,
   type TaskColumn,
 } from '@datamaster/core';
-import * as sdk from '@datamaster/sdk';
-import { didYouMeanHint, queryRows, readerSql, sqlIdent, sqlString, tableFormatOf, withDuck, type TableCell, type TableFormat } from '@datamaster/sdk';
+import { checkMetric, didYouMeanHint, queryRows, readerSql, sqlIdent, sqlString, tableFormatOf, withDuck, type TableCell, type TableFormat } from '@datamaster/sdk';
 
 export type TaskType = 'binary' | 'multiclass' | 'regression';
 export type SplitMethod = 'random' | 'group' | 'time';
@@ -243,41 +242,15 @@ function missingColumn(what: string, name: string, file: string, columns: string
   );
 }
 
-/** The metric library's view of a metric name, when @datamaster/sdk has one; else a small built-in table. */
-interface MetricView {
-  name: string;
-  direction: 'max' | 'min';
-  taskTypes: TaskType[];
-}
-const FALLBACK_METRICS: Record<string, MetricView> = {
-  accuracy: { name: 'accuracy', direction: 'max', taskTypes: ['binary', 'multiclass'] },
-  f1_macro: { name: 'f1_macro', direction: 'max', taskTypes: ['binary', 'multiclass'] },
-  roc_auc: { name: 'roc_auc', direction: 'max', taskTypes: ['binary'] },
-  log_loss: { name: 'log_loss', direction: 'min', taskTypes: ['binary', 'multiclass'] },
-  rmse: { name: 'rmse', direction: 'min', taskTypes: ['regression'] },
-  mae: { name: 'mae', direction: 'min', taskTypes: ['regression'] },
-  r2: { name: 'r2', direction: 'max', taskTypes: ['regression'] },
-};
-
-function lookupMetric(name: string): MetricView {
-  const lib = sdk as unknown as { metricInfo?: (n: string) => MetricView | undefined; listMetrics?: () => MetricView[]; metricNames?: () => string[] };
-  if (typeof lib.metricInfo === 'function') {
-    let info: MetricView | undefined;
-    try {
-      info = lib.metricInfo(name);
-    } catch (err) {
-      throw new DataMasterError('E_METRIC', `--metric ${name}: ${(err as Error).message}`, { metric: name }, { cause: err });
-    }
-    if (info) return { name: info.name, direction: info.direction, taskTypes: [...info.taskTypes] };
-    const known = typeof lib.listMetrics === 'function' ? lib.listMetrics().map((m) => m.name) : typeof lib.metricNames === 'function' ? lib.metricNames() : Object.keys(FALLBACK_METRICS);
-    throw new DataMasterError('E_METRIC', `--metric ${name}: unknown metric${didYouMeanHint(name, known)}; known metrics: ${known.join(', ')}`, { metric: name, known });
+/** The metric named by --metric, checked by the sdk's metrics library against the task type; errors say --metric. */
+function resolveMetric(name: string, taskType: TaskType, dflt: string): { name: string; direction: 'max' | 'min' } {
+  try {
+    const info = checkMetric(name, { taskType });
+    return { name: info.name, direction: info.direction };
+  } catch (err) {
+    if (!(err instanceof DataMasterError)) throw err;
+    throw new DataMasterError(err.code, `--metric ${name}: ${err.message} (the default here is ${dflt})`, { ...err.details, flag: '--metric' }, { cause: err });
   }
-  const m = FALLBACK_METRICS[name.toLowerCase()];
-  if (!m) {
-    const known = Object.keys(FALLBACK_METRICS);
-    throw new DataMasterError('E_METRIC', `--metric ${name}: unknown metric${didYouMeanHint(name, known)}; known metrics: ${known.join(', ')}`, { metric: name, known });
-  }
-  return m;
 }
 
 interface LabelFacts {
@@ -546,10 +519,7 @@ export async function initTask(o: InitOptions, out: (line: string) => void = () 
     // Metric.
     const dm = defaultMetric(taskType, classList);
     const metricName = o.metric ?? dm.name;
-    const info = lookupMetric(metricName);
-    if (!info.taskTypes.includes(taskType)) {
-      throw new DataMasterError('E_METRIC', `--metric ${metricName} does not apply to a ${taskType} task (it is for ${info.taskTypes.join(', ')}); the default here is ${dm.name}`, { metric: metricName, taskType });
-    }
+    const info = resolveMetric(metricName, taskType, dm.name);
     const metric = { name: info.name, direction: info.direction, reason: o.metric ? 'given by --metric' : dm.reason };
 
     // Id column.
@@ -725,6 +695,8 @@ export async function initTask(o: InitOptions, out: (line: string) => void = () 
     }
     out(`task type: ${taskType} (${taskTypeReason})`);
     if (classes) out(`classes: ${classList.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    const dates = columns.filter((c) => (c.type === 'DATE' || c.type === 'TIMESTAMP') && c.name !== o.label && c.name !== id).map((c) => c.name);
+    if (dates.length) out(`note: ${dates.join(', ')} ${dates.length > 1 ? 'are dates' : 'is a date'}; ${BENCHMARK_PLUGIN} does not encode dates as features (derive numbers such as month or day of year in your file, or with a recipe step)`);
     if (labelled < nRows) out(`note: ${nRows - labelled} row(s) have no ${o.label}; they stay in train and are never test rows`);
     out(`metric: ${metric.name} (${metric.direction}; ${metric.reason})`);
     out(`id column: ${id ?? 'none'} (${idReason})`);

@@ -9,12 +9,15 @@ import { secretRedactor } from '../src/plugin/redact.ts';
 import { startLoopback } from '@datamaster/sdk/testing';
 
 const waits: number[] = [];
+// The client refuses loopback addresses; each test allows exactly the loopback servers it talks to.
+const allowed: string[] = [];
 const client = (o: HttpClientOptions = {}) =>
   new LimitedHttpClient({
     backoffBaseMs: 10,
     sleep: async (ms) => {
       waits.push(ms);
     },
+    allow: allowed,
     ...o,
   });
 
@@ -53,6 +56,7 @@ const server = await startLoopback({
   '/secret': { status: 401 },
 });
 t.teardown(() => server.close());
+allowed.push(new URL(server.url).host);
 const dir = mkdtempSync(join(tmpdir(), 'dm-http-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -152,7 +156,7 @@ t.test('timeout', async (t) => {
 
 t.test('network error is retried, then E_HTTP_NETWORK', async (t) => {
   waits.length = 0;
-  const err = await codeOf(client().request('http://127.0.0.1:1/nothing', { retries: 1 }));
+  const err = await codeOf(client({ allow: ['127.0.0.1:1'] }).request('http://127.0.0.1:1/nothing', { retries: 1 }));
   t.equal(err.code, 'E_HTTP_NETWORK');
   t.same(waits, [10]);
 });
@@ -174,7 +178,7 @@ t.test('Authorization is dropped on a cross-origin redirect', async (t) => {
   t.teardown(() => other.close());
   const hop = await startLoopback({ '/go': { status: 302, headers: { location: `${other.url}/land` } } });
   t.teardown(() => hop.close());
-  await client({ headers: { authorization: 'Bearer abcdef' } }).json(`${hop.url}/go`);
+  await client({ headers: { authorization: 'Bearer abcdef' }, allow: [new URL(hop.url).host, new URL(other.url).host] }).json(`${hop.url}/go`);
   t.equal(hop.requests[0]?.headers.authorization, 'Bearer abcdef');
   t.equal(other.requests[0]?.headers.authorization, undefined);
 });

@@ -52,7 +52,9 @@ t.test('the context HTTP client redacts secrets and token params from errors', a
   const server = await startLoopback({ '/private/*': { status: 403 } });
   t.teardown(() => server.close());
   const base = createMemoryLogger();
-  const { ctx } = buildPluginContext({ name: 'p', config: {}, runDir, secrets: ['KAGGLE_KEY'], env: { KAGGLE_KEY: SECRET }, logger: base });
+  // DATAMASTER_HTTP_ALLOW lets exactly this loopback server through the client's internal-address guard.
+  const env = { KAGGLE_KEY: SECRET, DATAMASTER_HTTP_ALLOW: new URL(server.url).host };
+  const { ctx } = buildPluginContext({ name: 'p', config: {}, runDir, secrets: ['KAGGLE_KEY'], env, logger: base });
   try {
     await ctx.http.request(`${server.url}/private/${SECRET}?api_key=${SECRET}`, { headers: { authorization: `Basic ${SECRET}` } });
     t.fail('403 must throw');

@@ -57,7 +57,8 @@ async function harness(t: Test, routes: Record<string, LoopbackRoute>, opts: { t
     runDir: join(root, 'run'),
     secrets: ['HF_TOKEN', 'HF_ENDPOINT'],
     env: { HF_ENDPOINT: server.url, ...(opts.token === false ? {} : { HF_TOKEN: TOKEN }) },
-    http: { sleep: async (ms) => void waits.push(ms), backoffBaseMs: 5 },
+    // the loopback server is the only internal address the client may reach
+    http: { sleep: async (ms) => void waits.push(ms), backoffBaseMs: 5, allow: [new URL(server.url).host] },
   });
   const dir = join(root, 'fetched');
   const h = { server, ctx, dir, waits, close: async () => { await server.close(); await rm(root, { recursive: true, force: true }); } };

@@ -83,7 +83,8 @@ async function harness(t: Test, routes: Record<string, LoopbackRoute>, opts: { e
     runDir: join(root, 'run'),
     secrets: ['KAGGLE_USERNAME', 'KAGGLE_KEY'],
     env: opts.env ?? { KAGGLE_USERNAME: USER, KAGGLE_KEY: KEY },
-    http: { sleep: async (ms) => void waits.push(ms), backoffBaseMs: 5 },
+    // the loopback server is the only internal address the client may reach
+    http: { sleep: async (ms) => void waits.push(ms), backoffBaseMs: 5, allow: [new URL(server.url).host] },
   });
   return { server, ctx, dir: join(root, 'fetched'), root, waits };
 }

@@ -107,7 +107,8 @@ async function harness(t: Test, routes: (base: string) => Record<string, Loopbac
     config: config(server.url),
     runDir: join(root, 'run'),
     env: {},
-    http: { sleep: async (ms) => void waits.push(ms), backoffBaseMs: 5 },
+    // the loopback server is the only internal address the client may reach
+    http: { sleep: async (ms) => void waits.push(ms), backoffBaseMs: 5, allow: [new URL(server.url).host] },
   });
   return { server, ctx, dir: join(root, 'fetched'), waits };
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { DataMasterError } from '../errors.ts';
 import type { PluginManifest } from '../schema/types.ts';
 import { createHttpClient, type HttpClientOptions } from './http.ts';
+import { HTTP_ALLOW_ENV, parseAllowList } from './net-guard.ts';
 import { pluginLogger, silentLogger } from './logger.ts';
 import { secretRedactor, type Redactor } from './redact.ts';
 import type { Logger, PluginContext, Secrets } from './types.ts';
@@ -19,11 +20,15 @@ export interface PluginContextOptions<C> {
   baseDir?: string;
   /** Environment variable names the plugin may read (manifest.secrets). */
   secrets?: string[];
-  /** Where secret values come from; default process.env. */
+  /** Where secret values (and DATAMASTER_HTTP_ALLOW) come from; default process.env. */
   env?: Env;
   logger?: Logger;
   signal?: AbortSignal;
-  /** Limits and test hooks for the HTTP client (redaction, logger and signal are filled in). */
+  /**
+   * Limits and test hooks for the HTTP client (redaction, logger and signal are filled in). `http.allow` lists the
+   * internal targets the plugin may reach (a test's loopback server, a private mirror); it adds to the entries of
+   * DATAMASTER_HTTP_ALLOW in `env`.
+   */
   http?: Omit<HttpClientOptions, 'redact' | 'logger' | 'signal'>;
 }
 
@@ -65,12 +70,17 @@ export interface BuiltContext<C> {
 
 /** Builds what a plugin sees: its sandbox dir (created), a redacting logger, its declared secrets, an HTTP client. */
 export function buildPluginContext<C>(opts: PluginContextOptions<C>): BuiltContext<C> {
-  const secrets = new DeclaredSecrets(opts.name, opts.secrets ?? [], opts.env ?? process.env);
+  const env = opts.env ?? process.env;
+  const secrets = new DeclaredSecrets(opts.name, opts.secrets ?? [], env);
   const redact = secretRedactor(secrets.values());
   const workDir = join(resolve(opts.runDir), 'plugins', safePluginDirName(opts.name));
   mkdirSync(workDir, { recursive: true });
   const logger = pluginLogger(opts.logger ?? silentLogger, opts.name, redact);
-  const http = createHttpClient({ ...(opts.http ?? {}), redact, logger, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const allow = [
+    ...parseAllowList(env[HTTP_ALLOW_ENV], HTTP_ALLOW_ENV).map((r) => r.text),
+    ...parseAllowList(opts.http?.allow, `plugin ${opts.name}: http.allow`).map((r) => r.text),
+  ];
+  const http = createHttpClient({ ...(opts.http ?? {}), allow, redact, logger, ...(opts.signal ? { signal: opts.signal } : {}) });
   const ctx: PluginContext<C> = {
     name: opts.name,
     config: opts.config,

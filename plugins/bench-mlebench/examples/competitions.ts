@@ -197,3 +197,103 @@ export async function buildPizza(root: string, limit = 2400): Promise<{ dataDir:
   writeFileSync(join(pub, 'description.md'), '# Random Acts of Pizza (built from vega football.json)\n\nPredict requester_received_pizza (the home team won). Metric: ROC AUC.\n');
   return { dataDir: root, trainRows: train.length, testRows: test.length };
 }
+
+// ---- text-normalization-challenge-english-language ----
+
+export const TEXT_NORM_EN = 'text-normalization-challenge-english-language';
+
+const ONES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+
+/** English words for a cardinal below a million, digit by digit above (the challenge's CARDINAL/DIGIT style). */
+export function spell(n: number): string {
+  if (n < 20) return ONES[n] as string;
+  if (n < 100) return `${TENS[Math.floor(n / 10)]}${n % 10 ? ` ${ONES[n % 10]}` : ''}`;
+  if (n < 1000) return `${ONES[Math.floor(n / 100)]} hundred${n % 100 ? ` ${spell(n % 100)}` : ''}`;
+  if (n < 1_000_000) return `${spell(Math.floor(n / 1000))} thousand${n % 1000 ? ` ${spell(n % 1000)}` : ''}`;
+  return String(n)
+    .split('')
+    .map((d) => ONES[Number(d)])
+    .join(' ');
+}
+
+/** Normalises one token the way the challenge's classes do: numbers spelled out, short acronyms spelled letter by letter. */
+function normalise(token: string): { cls: string; after: string } {
+  if (/^\d+$/.test(token)) return { cls: 'CARDINAL', after: spell(Number(token)) };
+  if (/^[A-Z]{2,4}$/.test(token)) return { cls: 'LETTERS', after: token.toLowerCase().split('').join(' ') };
+  if (/^[^\w\s]$/.test(token)) return { cls: 'PUNCT', after: token };
+  return { cls: 'PLAIN', after: token };
+}
+
+/**
+ * Sentences are the subject lines of SpamAssassin messages, tokenised; each token's normalised form follows
+ * the challenge's rules for CARDINAL, LETTERS, PUNCT and PLAIN. Files are zipped as in the original, the
+ * split holds out whole sentences and renumbers them from 0 on each side (as mlebench's prepare does).
+ */
+export async function buildTextNorm(root: string, messages = 700): Promise<{ dataDir: string; trainRows: number; testRows: number }> {
+  const { pub, priv } = dirs(root, TEXT_NORM_EN);
+  const subjects = [...new Set(readEmails('easy-ham-1', messages).map((e) => e.subject.replace(/^(re|fwd?):\s*/i, '').trim()))].filter((s) => s.length > 0);
+  const train: (string | number)[][] = [];
+  const test: { sid: number; tid: number; before: string; after: string }[] = [];
+  let trainSid = 0;
+  let testSid = 0;
+  for (const s of subjects) {
+    const tokens = s.match(/\w+|[^\w\s]/g) ?? [];
+    const isTest = parseInt(md5(`tn:${s}`).slice(0, 2), 16) < 52;
+    const sid = isTest ? testSid++ : trainSid++;
+    tokens.forEach((before, tid) => {
+      const { cls, after } = normalise(before);
+      if (isTest) test.push({ sid, tid, before, after });
+      else train.push([sid, tid, cls, before, after]);
+    });
+  }
+  const stage = join(root, `.${TEXT_NORM_EN}-stage`);
+  mkdirSync(stage, { recursive: true });
+  const zipped = async (name: string, header: string[], rows: (string | number)[][]) => {
+    writeCsv(join(stage, name), header, rows);
+    await writeZip(join(pub, `${name}.zip`), [{ name, file: join(stage, name) }]);
+  };
+  await zipped('en_train.csv', ['sentence_id', 'token_id', 'class', 'before', 'after'], train);
+  await zipped('en_test_2.csv', ['sentence_id', 'token_id', 'before'], test.map((r) => [r.sid, r.tid, r.before]));
+  await zipped('en_sample_submission_2.csv', ['id', 'after'], test.map((r) => [`${r.sid}_${r.tid}`, r.before]));
+  writeCsv(join(priv, 'answers.csv'), ['id', 'after'], test.map((r) => [`${r.sid}_${r.tid}`, r.after]));
+  writeCsv(join(priv, 'sample_submission.csv'), ['id', 'after'], test.map((r) => [`${r.sid}_${r.tid}`, r.before]));
+  writeFileSync(join(pub, 'description.md'), '# Text Normalization Challenge - English Language (built from SpamAssassin subject lines)\n\nPredict the normalised form of each token. Metric: accuracy.\n');
+  const { rmSync } = await import('node:fs');
+  rmSync(stage, { recursive: true, force: true });
+  return { dataDir: root, trainRows: train.length, testRows: test.length };
+}
+
+// ---- dog-breed-identification (layout only: penguins as breeds, one measurement file per "image") ----
+
+export const DOG_BREEDS = 'dog-breed-identification';
+
+/**
+ * The dog-breed layout (labels.csv, train/<id>.jpg, test/<id>.jpg, one-hot answers) filled with the
+ * penguins of vega-datasets: the "breed" is the species and each "image" file holds the penguin's four
+ * measurements as JSON. It exercises per-row media: a solution must read the files to predict.
+ */
+export function buildPenguinBreeds(root: string): { dataDir: string; trainRows: number; testRows: number; classes: string[] } {
+  const { pub, priv } = dirs(root, DOG_BREEDS);
+  const raw = JSON.parse(readFileSync(join(packageDir('vega-datasets'), 'data', 'penguins.json'), 'utf8')) as Record<string, string | number | null>[];
+  const rows = raw
+    .filter((p) => p['Beak Length (mm)'] !== null && p['Body Mass (g)'] !== null)
+    .map((p, i) => ({
+      id: md5(`penguin:${i}`),
+      breed: String(p.Species),
+      features: [p['Beak Length (mm)'], p['Beak Depth (mm)'], p['Flipper Length (mm)'], p['Body Mass (g)']],
+    }));
+  const classes = [...new Set(rows.map((r) => r.breed))].sort();
+  mkdirSync(join(pub, 'train'), { recursive: true });
+  mkdirSync(join(pub, 'test'), { recursive: true });
+  const isTest = (id: string) => parseInt(id.slice(0, 2), 16) < 52;
+  const train = rows.filter((r) => !isTest(r.id));
+  const test = rows.filter((r) => isTest(r.id));
+  for (const r of train) writeFileSync(join(pub, 'train', `${r.id}.jpg`), JSON.stringify(r.features));
+  for (const r of test) writeFileSync(join(pub, 'test', `${r.id}.jpg`), JSON.stringify(r.features));
+  writeCsv(join(pub, 'labels.csv'), ['id', 'breed'], train.map((r) => [r.id, r.breed]));
+  writeCsv(join(pub, 'sample_submission.csv'), ['id', ...classes], test.map((r) => [r.id, ...classes.map(() => 1 / classes.length)]));
+  writeCsv(join(priv, 'test.csv'), ['id', ...classes], test.map((r) => [r.id, ...classes.map((c) => (c === r.breed ? 1 : 0))]));
+  writeFileSync(join(pub, 'description.md'), '# Dog Breed Identification layout (penguins as breeds)\n\nPredict the probability of each breed. Metric: multi-class log loss.\n');
+  return { dataDir: root, trainRows: train.length, testRows: test.length, classes };
+}

@@ -44,6 +44,11 @@ export interface RunnerSpec {
   /** DuckDB types forced when reading the training/test files (text columns that could look numeric). */
   types?: Record<string, string>;
   media?: MediaSpec[];
+  /**
+   * Input columns that identify a row for the contamination check; default: the public test columns
+   * other than the id (ids are renumbered between train and test in most competitions).
+   */
+  keyColumns?: string[];
   /** Public tables keyed by a training id whose rows carry labels: validation rows are left out in validation runs. */
   companions?: { file: string; key: string }[];
   /** Public entries left out of validation working folders (they hold labels of validation rows). */
@@ -200,6 +205,7 @@ export const COMPETITIONS: readonly CompetitionSpec[] = [
       splitKey: 'Comment',
       targets: ['Insult'],
       types: { Date: 'VARCHAR', Comment: 'VARCHAR' },
+      keyColumns: ['Date', 'Comment'],
     },
     notes: 'The comment text is the id (the competition has no id column); equal comments fall on the same side of the split.',
   },

@@ -4,7 +4,7 @@ import { DataMasterError, type BenchmarkPlugin, type EvaluateInput, type GradeRe
 import { absolute, layoutOf, specOf, validationOf, type Layout, type MleBenchConfig } from './config.ts';
 import { findMlebench, runGradeSample } from './crosscheck.ts';
 import { reportOf, scoreSubmission } from './grade.ts';
-import { leaderboardFile, rankScore, readLeaderboard, type RankResult } from './medals.ts';
+import { isLowerBetter, leaderboardFile, rankScore, readLeaderboard, type RankResult } from './medals.ts';
 import { ensurePrepared, taskColumnsOf, type Prepared } from './prepare.ts';
 import { runPhase, type Phase, type RunOutcome } from './workspace.ts';
 
@@ -19,21 +19,22 @@ const METRIC_ALIASES: Record<string, string[]> = {
   accuracy: ['acc', 'multi-class-classification-accuracy'],
 };
 
-function trainFileOf(ctx: PluginContext<MleBenchConfig>, layout: Layout): string {
-  const r = layout.spec.runner;
+function trainFileOf(ctx: PluginContext<MleBenchConfig>): string {
+  const spec = specOf(ctx);
+  const r = spec.runner;
   if (!r) {
     throw new DataMasterError(
       'E_MLEBENCH_UNSUPPORTED',
-      `${layout.spec.id} can be graded but not searched: ${layout.spec.gradeOnlyReason}. Grade a submission with \`npx tsx plugins/bench-mlebench/scripts/grade.ts <submission.csv> ${layout.spec.id} --data-dir <dir>\` or gradeCompetitionSubmission()`,
-      { competition: layout.spec.id },
+      `${spec.id} can be graded but not searched: ${spec.gradeOnlyReason}. Grade a submission with \`npx tsx plugins/bench-mlebench/scripts/grade.ts <submission.csv> ${spec.id} --data-dir <dir>\` or gradeCompetitionSubmission()`,
+      { competition: spec.id },
     );
   }
   return ctx.config.trainFile ?? r.train;
 }
 
 async function prepared(ctx: PluginContext<MleBenchConfig>): Promise<{ layout: Layout; prep: Prepared; trainFile: string }> {
+  const trainFile = trainFileOf(ctx);
   const layout = layoutOf(ctx);
-  const trainFile = trainFileOf(ctx, layout);
   const { fraction, seed } = validationOf(ctx);
   const prep = await ensurePrepared({ layout, trainFile, fraction, seed, workDir: ctx.workDir });
   return { layout, prep, trainFile };
@@ -76,6 +77,13 @@ async function run(phase: Phase, input: EvaluateInput, ctx: PluginContext<MleBen
   return { layout, prep, out };
 }
 
+/** The configured leaderboard, read and checked; null when none is configured. */
+async function leaderboardOf(ctx: PluginContext<MleBenchConfig>, layout: Layout): Promise<{ file: string; scores: number[] } | null> {
+  if (!ctx.config.leaderboardDir) return null;
+  const file = leaderboardFile(absolute(ctx.config.leaderboardDir, ctx.baseDir), layout.spec.id);
+  return { file, scores: await readLeaderboard(file) };
+}
+
 function cleanup(ctx: PluginContext<MleBenchConfig>, out: RunOutcome | undefined): void {
   if (out && !ctx.config.keepWorkDirs) rmSync(out.runDir, { recursive: true, force: true });
 }
@@ -87,11 +95,16 @@ export const benchMleBench: BenchmarkPlugin<MleBenchConfig> = {
     checkTaskMetric(task, ctx);
     const { layout, prep, trainFile } = await prepared(ctx);
     const spec = layout.spec;
+    const lb = await leaderboardOf(ctx, layout);
+    if (lb && isLowerBetter(lb.scores) !== (spec.direction === 'min')) {
+      ctx.logger.warn(`${lb.file} ranks ${isLowerBetter(lb.scores) ? 'lower' : 'higher'} scores first but ${spec.grader} is ${spec.direction === 'min' ? 'lower' : 'higher'}-is-better; medals follow the leaderboard, as mlebench's rank_score does`);
+    }
     const r = spec.runner as NonNullable<typeof spec.runner>;
     for (const w of prep.meta.warnings) ctx.logger.warn(w);
     const label = r.targets[0] as string;
-    const keyColumns = prep.meta.testColumns.filter((c) => c !== r.idColumn && prep.meta.columns.some((k) => k.name === c) && !r.targets.includes(c));
-    const keys = keyColumns.length ? keyColumns : prep.meta.columns.some((k) => k.name === r.idColumn) ? [r.idColumn] : [];
+    const inBase = (c: string) => prep.meta.columns.some((k) => k.name === c);
+    const keyColumns = r.keyColumns ?? prep.meta.testColumns.filter((c) => c !== r.idColumn && inBase(c) && !r.targets.includes(c));
+    const keys = keyColumns.length ? keyColumns : inBase(r.idColumn) ? [r.idColumn] : [];
     ctx.logger.info('mlebench competition ready', { competition: spec.id, trainRows: prep.meta.trainRows, validationRows: prep.meta.validationRows, testRows: prep.meta.testRows });
     return {
       base: { path: prep.base, format: 'parquet' },
@@ -113,7 +126,7 @@ export const benchMleBench: BenchmarkPlugin<MleBenchConfig> = {
         gpu: spec.gpu,
         split: { fraction: prep.meta.fraction, seed: prep.meta.seed, key: prep.meta.splitKey, trainRows: prep.meta.trainRows, validationRows: prep.meta.validationRows },
         testRows: prep.meta.testRows,
-        leaderboard: ctx.config.leaderboardDir ? absolute(ctx.config.leaderboardDir, ctx.baseDir) : null,
+        leaderboard: lb ? { file: lb.file, teams: lb.scores.length, lowerIsBetter: isLowerBetter(lb.scores) } : null,
         ...(prep.meta.warnings.length ? { warnings: prep.meta.warnings } : {}),
       },
     };
@@ -138,17 +151,16 @@ export const benchMleBench: BenchmarkPlugin<MleBenchConfig> = {
   async grade(input, ctx): Promise<GradeResult> {
     let out: RunOutcome | undefined;
     try {
+      // The leaderboard is read first: a broken one fails before the solution trains.
+      const lb = await leaderboardOf(ctx, layoutOf(ctx));
       const res = await run('test', input, ctx);
       out = res.out;
       const { layout } = res;
       const spec = layout.spec;
       const scored = await scoreSubmission(spec, out.submission, layout.answers, layout.sample);
-      let rank: RankResult | null = null;
-      let lbFile: string | null = null;
-      if (ctx.config.leaderboardDir) {
-        lbFile = leaderboardFile(absolute(ctx.config.leaderboardDir, ctx.baseDir), spec.id);
-        rank = rankScore(scored.score, await readLeaderboard(lbFile));
-      } else {
+      const rank: RankResult | null = lb ? rankScore(scored.score, lb.scores) : null;
+      const lbFile = lb?.file ?? null;
+      if (!lb) {
         ctx.logger.warn(`no leaderboardDir configured: ${spec.id} is scored (${scored.score}) but gets no medal; set leaderboardDir to <mle-bench checkout>/mlebench/competitions`);
       }
       // Keep what was graded.

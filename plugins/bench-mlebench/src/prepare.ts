@@ -338,7 +338,7 @@ async function build(o: PrepareOptions, trainPath: string, testPath: string | nu
     if (publicSampleName) validationFiles.push({ rel: publicSampleName, target: join(valDir, 'sample_submission.csv') });
 
     // Media of validation rows, presented as the test media.
-    const valIds = (await queryRows(conn, `SELECT CAST(${sqlIdent(r.idColumn)} AS VARCHAR) AS id FROM ${val}`)).map((x) => String(x.id));
+    const valIds = r.media?.length ? (await queryRows(conn, `SELECT CAST(${sqlIdent(r.idColumn)} AS VARCHAR) AS id FROM ${val}`)).map((x) => String(x.id)) : [];
     for (const m of r.media ?? []) {
       const made = await buildMedia(m, valIds, layout.publicDir, join(valDir, 'media'), warnings);
       validationFiles.push({ rel: m.test, target: made });

@@ -37,6 +37,8 @@ export interface Predictions {
   values: (string | number)[];
   /** Per prediction row, one probability per class in `classes` order, when the learner gives them. */
   proba?: number[][];
+  /** The class order of `proba` and of `values` (classification): problem.classes, or the sorted training labels when the problem gives none. */
+  classes?: string[];
 }
 
 export interface FitOptions {

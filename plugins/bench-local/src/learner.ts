@@ -1,11 +1,8 @@
 import { DataMasterError } from '@datamaster/core';
+import { getLearner, type FitOptions, type LearnerProblem } from '@datamaster/learners';
 import { columnsOf, queryRows, readerSql, sqlIdent, withDuck } from './duck.ts';
-import { encodeRow, rowText, tokenize } from './encoder.ts';
-import { forestClassify, forestRegress } from './learners/forest.ts';
-import { naiveBayesClassify } from './learners/naive-bayes.ts';
 import { scoreAll } from './metrics.ts';
-import { Prng } from './prng.ts';
-import type { TaskSpec } from './suite/spec.ts';
+import type { LearnerSpec, TaskSpec } from './suite/spec.ts';
 import type { Row } from './table.ts';
 
 /**
@@ -62,49 +59,44 @@ export interface FitResult {
   metrics: Record<string, number>;
 }
 
+/** The library learner and its parameters for a suite task's learner spec. */
+export function libraryLearnerOf(learner: LearnerSpec): { name: string; params: Record<string, unknown> } {
+  if (learner.kind === 'multinomial-nb') return { name: 'naive-bayes', params: { alpha: learner.alpha, maxChars: learner.maxChars, maxRows: learner.maxRows } };
+  const { trees, maxDepth, maxFeatures, minNumSamples, maxRows } = learner;
+  return { name: 'random-forest', params: { trees, maxDepth, maxFeatures, minNumSamples, maxRows } };
+}
+
+/** The learner problem of a suite task: its label, classes and fixed feature encodings. */
+export function problemOf(spec: TaskSpec): LearnerProblem {
+  const classes = spec.label.classes;
+  return {
+    taskType: classes ? (classes.length === 2 ? 'binary' : 'multiclass') : 'regression',
+    label: spec.label.name,
+    ...(classes ? { classes } : {}),
+    features: spec.features,
+  };
+}
+
 /**
- * Trains the task's fixed learner on `train` and scores it on `heldOut`. `fidelity` in (0, 1] scales
- * the forest size (cheap, noisier estimates for screening); the text learner ignores it.
+ * Trains the task's fixed learner (from @datamaster/learners) on `train` and scores it on `heldOut`.
+ * `fidelity` in (0, 1] scales the forest size (cheap, noisier estimates for screening); the text
+ * learner ignores it. At most learner.maxRows training rows are used (a seeded sample).
  */
 export function fitAndScore(spec: TaskSpec, train: readonly Row[], heldOut: readonly Row[], seed: number, fidelity = 1): FitResult {
   const tr = labelled(spec, train);
   const te = labelled(spec, heldOut);
-  const learner = spec.learner;
-  let rows = tr.rows;
-  let y = tr.y;
-  if (rows.length > learner.maxRows) {
-    // A fixed learner property: at most maxRows training rows, a seeded sample of them.
-    const keep = new Prng(seed ^ 0x5eed).shuffle(rows.map((_, i) => i)).slice(0, learner.maxRows).sort((a, b) => a - b);
-    rows = keep.map((i) => tr.rows[i] as Row);
-    y = keep.map((i) => tr.y[i] as number);
-  }
-  const base = { trainRows: rows.length, droppedRows: tr.dropped, evalRows: te.rows.length };
-  if (rows.length === 0) {
+  if (tr.rows.length === 0) {
     throw new DataMasterError('E_BENCH_EMPTY', `task ${spec.name}: the artifact has no row with a usable '${spec.label.name}' label${spec.label.classes ? ` (one of ${spec.label.classes.join(', ')})` : ' (a number)'}; map the label column`, { task: spec.name });
   }
-  let pred: number[];
-  if (learner.kind === 'multinomial-nb') {
-    const classes = spec.label.classes?.length ?? 0;
-    const docs = rows.map((r) => tokenize(rowText(spec, r), learner.maxChars));
-    const test = te.rows.map((r) => tokenize(rowText(spec, r), learner.maxChars));
-    pred = naiveBayesClassify(learner.alpha, docs, y, classes, test);
-  } else {
-    const x = rows.map((r) => encodeRow(spec, r));
-    const test = te.rows.map((r) => encodeRow(spec, r));
-    const opts = {
-      trees: Math.max(5, Math.round(learner.trees * Math.min(1, Math.max(0, fidelity)))),
-      maxDepth: learner.maxDepth,
-      maxFeatures: learner.maxFeatures,
-      minNumSamples: learner.minNumSamples,
-      seed,
-    };
-    pred =
-      learner.kind === 'random-forest-classifier'
-        ? forestClassify(opts, x, y, spec.label.classes?.length ?? 0, test)
-        : forestRegress(opts, x, y, test);
-  }
-  const kind = spec.label.classes ? 'classification' : 'regression';
-  const scores = scoreAll(kind, te.y, pred, spec.label.classes?.length ?? 0);
+  const base = { trainRows: Math.min(tr.rows.length, spec.learner.maxRows), droppedRows: tr.dropped, evalRows: te.rows.length };
+  const { name, params } = libraryLearnerOf(spec.learner);
+  const opts: FitOptions = { seed, fidelity, params };
+  const predictions = getLearner(name).fitPredict(problemOf(spec), tr.rows, te.rows, opts);
+  const classes = spec.label.classes;
+  const index = new Map((classes ?? []).map((c, i) => [c, i] as const));
+  const pred = predictions.values.map((v) => (classes ? (index.get(String(v)) as number) : (v as number)));
+  const kind = classes ? 'classification' : 'regression';
+  const scores = scoreAll(kind, te.y, pred, classes?.length ?? 0);
   const score = scores[spec.metric.name];
   const metrics: Record<string, number> = { ...scores, ...base };
   if (score === undefined) throw new DataMasterError('E_BENCH_METRIC', `task ${spec.name}: metric '${spec.metric.name}' does not apply to a ${kind} task`, { task: spec.name });

@@ -588,12 +588,25 @@ export async function initTask(o: InitOptions, out: (line: string) => void = () 
     let carved: { how: string; test: number; train: number } | undefined;
     if (carve && outFiles) {
       const S = splitColumn !== undefined ? sqlIdent(splitColumn) : 'NULL';
-      const rs = (await queryRows(conn, `SELECT rowid AS r, ${L} AS label, ${S} AS col FROM train ORDER BY rowid`)).map((x) => ({ r: Number(x.r), label: x.label ?? null, col: x.col ?? null }));
-      const { test, how } = carveRows(rs, { method, fraction: testFraction, seed, stratify: taskType !== 'regression', ...(splitColumn !== undefined ? { column: splitColumn } : {}) });
+      // Column-wise, and only what the carve needs (a class key to stratify by, else whether the row is labelled).
+      const stratify = taskType !== 'regression' && method === 'random';
+      const K = stratify ? `${L}::VARCHAR` : `CASE WHEN ${L} IS NULL THEN NULL ELSE 1 END`;
+      const splitType = splitColumn !== undefined ? columns.find((c) => c.name === splitColumn)!.type : undefined;
+      // Groups compare as text; times as numbers, or as ISO text for dates and timestamps (which sorts the same).
+      const C = splitColumn === undefined ? 'NULL' : method === 'group' || splitType === 'DATE' || splitType === 'TIMESTAMP' || splitType === 'VARCHAR' ? `${S}::VARCHAR` : S;
+      const cols3 = (await conn.runAndReadAll(`SELECT rowid AS r, ${K} AS label, ${C} AS col FROM train ORDER BY rowid`)).getColumnsJS();
+      const [rc, lc, cc] = [cols3[0]!, cols3[1]!, cols3[2]!];
+      const key = (v: unknown): TableCell => (v === null || v === undefined ? null : typeof v === 'bigint' ? Number(v) : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v));
+      const rs = rc.map((r, i) => ({ r: Number(r), label: key(lc[i]), col: key(cc[i]) }));
+      const { test, how } = carveRows(rs, { method, fraction: testFraction, seed, stratify, ...(splitColumn !== undefined ? { column: splitColumn } : {}) });
       if (test.size === 0 || test.size >= nRows) throw new DataMasterError('E_SPLIT', `${train.path}: carving ${Math.round(testFraction * 100)}% for test leaves ${test.size} test rows of ${nRows}; give more rows or --test-inputs/--test-answers`, { file: train.path });
       await conn.run('CREATE TABLE test_rows (r BIGINT)');
-      const ids = [...test].sort((a, b) => a - b);
-      for (let i = 0; i < ids.length; i += 1000) await conn.run(`INSERT INTO test_rows VALUES ${ids.slice(i, i + 1000).map((r) => `(${r})`).join(', ')}`);
+      const appender = await conn.createAppender('test_rows');
+      for (const r of [...test].sort((a, b) => a - b)) {
+        appender.appendBigInt(BigInt(r));
+        appender.endRow();
+      }
+      appender.closeSync();
       carved = { how, test: test.size, train: nRows - test.size };
       rows.test = test.size;
       rows.train = nRows - test.size;

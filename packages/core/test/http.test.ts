@@ -1,6 +1,7 @@
 import t from 'tap';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataMasterError } from '../src/errors.ts';
@@ -54,6 +55,15 @@ const server = await startLoopback({
   '/truncated': { headers: { 'content-type': 'text/csv' }, body: 'a,b\n'.repeat(100), truncateAt: 50 },
   '/slow': { delayMs: 5000, body: 'late' },
   '/secret': { status: 401 },
+  '/gz': { headers: { 'content-type': 'text/csv', 'content-encoding': 'gzip' }, body: gzipSync('a,b\n1,2\n') },
+  '/br': { headers: { 'content-type': 'text/csv', 'content-encoding': 'br' }, body: brotliCompressSync('a,b\n3,4\n') },
+  '/deflate': { headers: { 'content-type': 'text/csv', 'content-encoding': 'deflate' }, body: deflateSync('a,b\n5,6\n') },
+  '/bomb': { headers: { 'content-type': 'application/octet-stream', 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(1_000_000)) },
+  '/empty': { status: 204 },
+  '/echo': (req, res, { body }) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ method: req.method, type: req.headers['content-type'] ?? null, length: req.headers['content-length'] ?? null, body: body.toString('utf8') }));
+  },
 });
 t.teardown(() => server.close());
 allowed.push(new URL(server.url).host);
@@ -181,4 +191,26 @@ t.test('Authorization is dropped on a cross-origin redirect', async (t) => {
   await client({ headers: { authorization: 'Bearer abcdef' }, allow: [new URL(hop.url).host, new URL(other.url).host] }).json(`${hop.url}/go`);
   t.equal(hop.requests[0]?.headers.authorization, 'Bearer abcdef');
   t.equal(other.requests[0]?.headers.authorization, undefined);
+});
+
+t.test('gzip, br and deflate bodies are decoded; the size limit counts decoded bytes', async (t) => {
+  const decoded = await Promise.all(['/gz', '/br', '/deflate'].map(async (p) => new TextDecoder().decode((await client().request(`${server.url}${p}`)).body)));
+  t.same(decoded, ['a,b\n1,2\n', 'a,b\n3,4\n', 'a,b\n5,6\n']);
+  t.match(server.requests.find((r) => r.path === '/gz')?.headers['accept-encoding'], /gzip/);
+  const err = await codeOf(client().request(`${server.url}/bomb`, { maxBytes: 100_000 }));
+  t.equal(err.code, 'E_HTTP_TOO_LARGE', 'a 1 MB body compressed to 1 kB is still 1 MB');
+  const target = join(dir, 'gz.csv');
+  const got = await client().download(`${server.url}/gz`, target);
+  t.equal(readFileSync(target, 'utf8'), 'a,b\n1,2\n');
+  t.equal(got.bytes, 8);
+  rmSync(target);
+});
+
+t.test('bodies sent: strings as text/plain unless typed, bytes as they are; 204 is an empty body', async (t) => {
+  t.same(await client().json(`${server.url}/echo`, { method: 'POST', body: 'q=air' }), { method: 'POST', type: 'text/plain;charset=UTF-8', length: '5', body: 'q=air' });
+  t.same(await client().json(`${server.url}/echo`, { method: 'POST', body: '{"q":1}', headers: { 'Content-Type': 'application/json' } }), { method: 'POST', type: 'application/json', length: '7', body: '{"q":1}' });
+  t.same(await client().json(`${server.url}/echo`, { method: 'PUT', body: new TextEncoder().encode('bytes') }), { method: 'PUT', type: null, length: '5', body: 'bytes' });
+  const empty = await client().request(`${server.url}/empty`);
+  t.equal(empty.status, 204);
+  t.equal(empty.body.byteLength, 0);
 });

@@ -18,6 +18,7 @@ import {
   type Task,
   type TaskColumn,
 } from '@datamaster/core';
+import { listLearners } from '@datamaster/learners';
 import { checkMetric, didYouMeanHint, queryRows, readerSql, sqlIdent, sqlString, tableFormatOf, withDuck, type TableCell, type TableFormat } from '@datamaster/sdk';
 
 export type TaskType = 'binary' | 'multiclass' | 'regression';
@@ -27,14 +28,6 @@ type ColumnType = TaskColumn['type'];
 export const BENCHMARK_PLUGIN = '@datamaster/bench-tabular';
 export const SOURCE_PLUGIN = '@datamaster/source-local';
 
-/** The learner library's learners and the task types each handles (see @datamaster/learners). */
-export const LIBRARY_LEARNERS: Record<string, TaskType[]> = {
-  'random-forest': ['binary', 'multiclass', 'regression'],
-  'gradient-boosting': ['binary', 'multiclass', 'regression'],
-  'naive-bayes': ['binary', 'multiclass'],
-  'logistic-regression': ['binary', 'multiclass'],
-  'linear-regression': ['regression'],
-};
 export const DEFAULT_LEARNER = 'random-forest';
 
 /** Share of the labelled training rows carved off as test when no test files are given. */
@@ -653,9 +646,11 @@ export async function initTask(o: InitOptions, out: (line: string) => void = () 
       learnerText = `command ${JSON.stringify(command)} (run in a scratch folder; relative paths resolve against the task's folder${moved.length ? `; rewritten: ${moved.join(', ')}` : ''})`;
     } else {
       const name = o.learner ?? DEFAULT_LEARNER;
-      const types = LIBRARY_LEARNERS[name];
-      if (!types) throw usage(`--learner ${name}: not a library learner${didYouMeanHint(name, Object.keys(LIBRARY_LEARNERS))}; choose one of ${Object.keys(LIBRARY_LEARNERS).join(', ')}, or bring your own with --learner-command`);
-      if (!types.includes(taskType)) throw usage(`--learner ${name} does not handle ${taskType} tasks; for ${taskType} use one of ${Object.entries(LIBRARY_LEARNERS).filter(([, t]) => t.includes(taskType)).map(([n]) => n).join(', ')}`);
+      const library = listLearners();
+      const learnerNames = library.map((l) => l.name);
+      const types = library.find((l) => l.name === name)?.taskTypes;
+      if (!types) throw usage(`--learner ${name}: not a library learner${didYouMeanHint(name, learnerNames)}; choose one of ${learnerNames.join(', ')}, or bring your own with --learner-command`);
+      if (!types.includes(taskType)) throw usage(`--learner ${name} does not handle ${taskType} tasks; for ${taskType} use one of ${library.filter((l) => l.taskTypes.includes(taskType)).map((l) => l.name).join(', ')}`);
       learner = { name, params: {}, features: 'declared' };
       learnerText = `${name} (library)${o.learner ? '' : ', the default'}`;
     }

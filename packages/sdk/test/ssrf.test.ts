@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataMasterError } from '../src/errors.ts';
 import { buildPluginContext } from '../src/plugin/context.ts';
 import { LimitedHttpClient, type HttpClientOptions } from '../src/plugin/http.ts';
+import { createMemoryLogger } from '../src/plugin/logger.ts';
 import { classifyAddress, HTTP_ALLOW_ENV, NetGuard, parseAllowList, type HostResolver, type ResolvedAddress } from '../src/plugin/net-guard.ts';
 import { secretRedactor } from '../src/plugin/redact.ts';
 import { startLoopback } from '../src/testing/loopback.ts';
@@ -352,8 +353,13 @@ t.test('the plugin context: DATAMASTER_HTTP_ALLOW and http.allow add up; a bad e
   const second = await startLoopback({ '/ok': { body: { second: true } } });
   t.teardown(() => second.close());
 
-  const none = buildPluginContext({ name: 'p', config: {}, runDir, env: {} }).ctx;
-  t.equal((await refusal(none.http.request(`${canary.url}/ok`))).code, 'E_HTTP_BLOCKED', 'no allow list: loopback refused');
+  const log = createMemoryLogger();
+  const none = buildPluginContext({ name: 'p', config: {}, runDir, env: { KEY: 'sekrit-value' }, secrets: ['KEY'], logger: log }).ctx;
+  t.equal((await refusal(none.http.request(`${canary.url}/ok?q=sekrit-value`))).code, 'E_HTTP_BLOCKED', 'no allow list: loopback refused');
+  t.equal(log.entries.length, 1, 'the refusal is logged (a plugin may swallow the error)');
+  t.equal(log.entries[0]?.level, 'warn');
+  t.match(log.entries[0]?.msg, /^\[p\] http request refused: internal address/);
+  t.match(log.entries[0]?.fields, { address: '127.0.0.1', kind: 'loopback', url: `${canary.url}/ok?q=[redacted]` });
 
   const both = buildPluginContext({ name: 'p', config: {}, runDir, env: { [HTTP_ALLOW_ENV]: canaryHost }, http: { allow: [new URL(second.url).host] } }).ctx;
   t.same(await both.http.json(`${canary.url}/ok`), { reached: true }, 'from the environment');

@@ -396,7 +396,12 @@ export class LimitedHttpClient implements HttpClient {
         const code = (err as { code?: string }).code;
         return { retry: this.fail('E_HTTP_NETWORK', current, `network error (${code ?? (err as Error).message} looking up ${target.hostname}); check the URL and connectivity`, { retryable: true }, err) };
       }
-      if (!verdict.ok) throw this.blocked(current, verdict, hop > 0 ? url : undefined);
+      if (!verdict.ok) {
+        const refused = this.blocked(current, verdict, hop > 0 ? url : undefined);
+        // Plugins may swallow the error (a search drops a bad hit); the operator still sees the attempt.
+        this.options.logger?.warn('http request refused: internal address', refused.details);
+        throw refused;
+      }
       try {
         res = await this.exchange(target, verdict.addresses, { method, headers, body, signal });
       } catch (err) {

@@ -214,3 +214,14 @@ t.test('bodies sent: strings as text/plain unless typed, bytes as they are; 204 
   t.equal(empty.status, 204);
   t.equal(empty.body.byteLength, 0);
 });
+
+t.test('a hanging DNS lookup counts toward the time limit; cancelling stops a request mid-response', async (t) => {
+  const hang = client({ resolve: () => new Promise(() => undefined) });
+  const err = await codeOf(hang.request('http://never.example/', { timeoutMs: 50, retries: 0 }));
+  t.equal(err.code, 'E_HTTP_TIMEOUT');
+  const stop = new AbortController();
+  const pending = codeOf(client().request(`${server.url}/slow`, { signal: stop.signal, retries: 0 }));
+  while (!server.requests.some((r) => r.path === '/slow')) await new Promise((r) => setImmediate(r));
+  stop.abort();
+  t.equal((await pending).code, 'E_HTTP_ABORTED');
+});

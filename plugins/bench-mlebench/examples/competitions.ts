@@ -297,3 +297,37 @@ export function buildPenguinBreeds(root: string): { dataDir: string; trainRows: 
   writeFileSync(join(pub, 'description.md'), '# Dog Breed Identification layout (penguins as breeds)\n\nPredict the probability of each breed. Metric: multi-class log loss.\n');
   return { dataDir: root, trainRows: train.length, testRows: test.length, classes };
 }
+
+// ---- aerial-cactus-identification (layout only: penguins, one measurement file per zipped "image") ----
+
+export const CACTUS = 'aerial-cactus-identification';
+
+/**
+ * The aerial-cactus layout (train.csv of id,has_cactus; images in train.zip and test.zip, named by id) filled
+ * with the penguins of vega-datasets: has_cactus is "the penguin is an Adelie" and each zipped "image" holds
+ * its four measurements as JSON. It exercises zipped per-row media.
+ */
+export async function buildPenguinCactus(root: string): Promise<{ dataDir: string; trainRows: number; testRows: number }> {
+  const { pub, priv } = dirs(root, CACTUS);
+  const raw = JSON.parse(readFileSync(join(packageDir('vega-datasets'), 'data', 'penguins.json'), 'utf8')) as Record<string, string | number | null>[];
+  const rows = raw
+    .filter((p) => p['Beak Length (mm)'] !== null && p['Body Mass (g)'] !== null)
+    .map((p, i) => ({ id: `${md5(`cactus:${i}`)}.jpg`, y: p.Species === 'Adelie' ? 1 : 0, features: [p['Beak Length (mm)'], p['Beak Depth (mm)'], p['Flipper Length (mm)'], p['Body Mass (g)']] }));
+  const isTest = (id: string) => parseInt(id.slice(0, 2), 16) < 48;
+  const train = rows.filter((r) => !isTest(r.id));
+  const test = rows.filter((r) => isTest(r.id));
+  const stage = join(root, `.${CACTUS}-stage`);
+  mkdirSync(stage, { recursive: true });
+  const zipOf = async (name: string, part: typeof rows) => {
+    for (const r of part) writeFileSync(join(stage, r.id), JSON.stringify(r.features));
+    await writeZip(join(pub, name), part.map((r) => ({ name: r.id, file: join(stage, r.id) })));
+  };
+  await zipOf('train.zip', train);
+  await zipOf('test.zip', test);
+  const { rmSync } = await import('node:fs');
+  rmSync(stage, { recursive: true, force: true });
+  writeCsv(join(pub, 'train.csv'), ['id', 'has_cactus'], train.map((r) => [r.id, r.y]));
+  writeCsv(join(pub, 'sample_submission.csv'), ['id', 'has_cactus'], test.map((r) => [r.id, 0.5]));
+  writeCsv(join(priv, 'test.csv'), ['id', 'has_cactus'], test.map((r) => [r.id, r.y]));
+  return { dataDir: root, trainRows: train.length, testRows: test.length };
+}

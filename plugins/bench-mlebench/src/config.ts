@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { DataMasterError, didYouMeanHint, type PluginContext } from '@datamaster/sdk';
 import { COMPETITION_IDS, competitionSpec, type CompetitionSpec } from './competitions.ts';
@@ -49,7 +50,9 @@ export function specOf(ctx: PluginContext<MleBenchConfig>): CompetitionSpec {
   return spec;
 }
 
+/** A config path: absolute, `~/...` (the home folder), or relative to the task file's folder. */
 export function absolute(p: string, baseDir: string): string {
+  if (p === '~' || p.startsWith('~/')) return join(homedir(), p.slice(1));
   return isAbsolute(p) ? p : resolve(baseDir, p);
 }
 

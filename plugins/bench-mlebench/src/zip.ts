@@ -146,10 +146,14 @@ const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
 const DOS_TIME = 0;
 
 function write(out: WriteStream, buf: Buffer): Promise<void> {
+  if (out.write(buf)) return Promise.resolve();
   return new Promise((res, rej) => {
-    if (out.write(buf)) res();
-    else out.once('drain', res);
-    out.once('error', rej);
+    const onError = (e: Error) => rej(e);
+    out.once('error', onError);
+    out.once('drain', () => {
+      out.off('error', onError);
+      res();
+    });
   });
 }
 
@@ -157,6 +161,8 @@ function write(out: WriteStream, buf: Buffer): Promise<void> {
 export async function writeZip(dest: string, sources: readonly ZipSource[]): Promise<void> {
   if (sources.length >= 0xffff) throw zipError(dest, `${sources.length} entries is more than a zip without zip64 holds`);
   const out = createWriteStream(dest);
+  let failed: Error | undefined;
+  out.on('error', (e) => (failed = e));
   const central: Buffer[] = [];
   let offset = 0;
   const emit = async (buf: Buffer) => {
@@ -224,8 +230,12 @@ export async function writeZip(dest: string, sources: readonly ZipSource[]): Pro
     end.writeUInt32LE(cdStart, 16);
     await emit(end);
   } finally {
-    await new Promise<void>((res) => out.end(() => res()));
+    await new Promise<void>((res) => {
+      if (out.destroyed) res();
+      else out.end(() => res());
+    });
   }
+  if (failed) throw zipError(dest, `cannot write (${failed.message})`);
 }
 
 function localHeader(name: Buffer, method: number, flags: number, crc: number, csize: number, usize: number): Buffer {

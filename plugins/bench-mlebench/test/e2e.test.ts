@@ -8,6 +8,8 @@ import t from 'tap';
 import { readTable, type Task } from '@datamaster/sdk';
 import {
   buildInsults,
+  buildPenguinCactus,
+  CACTUS,
   buildPenguinBreeds,
   buildPizza,
   buildTextNorm,
@@ -275,4 +277,26 @@ t.test('dog-breed-identification layout (penguins): per-row media, one-hot log l
   const s = g.score;
   t.equal(g.medal, s <= 0.11 ? 'gold' : s <= 0.5 ? 'silver' : s <= 1 ? 'bronze' : 'none', `log loss ${s}`);
   t.equal(m.above_median, s < 2.505 ? 1 : 0);
+});
+
+t.test('aerial-cactus-identification layout (penguins): zipped per-row media', async (t) => {
+  const built = await buildPenguinCactus(data);
+  const ctx = ctxFor({ competition: CACTUS, solution: { command: ['node', 'cactus.mjs'] }, keepWorkDirs: true });
+  const p = await plugin.prepare(task('auc', 'max'), ctx);
+  t.same(p.keyColumns, ['id'], 'with no test table the id is the only key');
+  const ev = await plugin.evaluate({ artifact: p.base, fidelity: 1, seed: 0 }, ctx);
+  t.ok(ev.score > 0.8, `validation AUC ${ev.score}`);
+  const [runName] = readdirSync(join(ctx.workDir, 'runs'));
+  const input = join(ctx.workDir, 'runs', runName as string, 'input');
+  const { listZip } = await import('../src/zip.ts');
+  const sample = await readCsv(join(input, 'sample_submission.csv'));
+  t.same(
+    listZip(join(input, 'test.zip')).map((e) => e.name).sort(),
+    (sample.columns.get('id') as string[]).slice().sort(),
+    'the validation test.zip holds exactly the validation rows, copied from train.zip',
+  );
+  t.equal(listZip(join(input, 'test.zip')).length, ev.metrics?.validationRows);
+  const g = await plugin.grade({ artifact: p.base, fidelity: 1, seed: 0 }, ctx);
+  t.ok(g.score > 0.8, `test AUC ${g.score}`);
+  t.equal(g.metrics?.testRows, built.testRows);
 });

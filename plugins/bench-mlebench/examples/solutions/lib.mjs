@@ -48,19 +48,31 @@ export function writeCsv(file, header, rows) {
 
 export const tokens = (s) => s.toLowerCase().match(/[a-z0-9$!']+/g) ?? [];
 
-/** The one file inside a zip (read through the central directory, so data descriptors are fine). */
-export function readZipText(file) {
+/** Every file in a zip as text, by name (read through the central directory, so data descriptors are fine). */
+export function readZipAll(file) {
   const buf = readFileSync(file);
   let eocd = buf.length - 22;
   while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
   if (eocd < 0) throw new Error(`${file} is not a zip`);
-  const cd = buf.readUInt32LE(eocd + 16);
-  const method = buf.readUInt16LE(cd + 10);
-  const csize = buf.readUInt32LE(cd + 20);
-  const local = buf.readUInt32LE(cd + 42);
-  const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-  const data = buf.subarray(start, start + csize);
-  return (method === 8 ? inflateRawSync(data) : data).toString('utf8');
+  const out = new Map();
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let k = buf.readUInt16LE(eocd + 10); k > 0; k--) {
+    const method = buf.readUInt16LE(p + 10);
+    const csize = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + csize);
+    out.set(name, (method === 8 ? inflateRawSync(data) : data).toString('utf8'));
+    p += 46 + nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+  }
+  return out;
+}
+
+/** The one file inside a zip. */
+export function readZipText(file) {
+  return [...readZipAll(file).values()][0];
 }
 
 export function parseCsvText(text) {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { PluginHost, schemas, silentLogger, type Task } from '@datamaster/core';
 import { readTable, withDuck, type TableRow } from '@datamaster/sdk';
 import { initTask, splitCommandLine, type InitOptions, type InitResult } from '../src/cli/init-command.ts';
+import { main } from '../src/cli/main.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const data = join(root, 'node_modules/vega-datasets/data');
@@ -292,10 +293,22 @@ t.test('the CLI: a label typo exits 1 naming the file, the columns and the likel
   t.equal(forced.status, 0, forced.stderr);
   t.match(readFileSync(join(dir, 'task.json'), 'utf8'), /"label": "location"/);
 
-  t.match(run('--train', 'weather.csv').stderr, /--label is required.*\n.*usage: datamaster init/);
-  t.match(run('--train', 'weather.csv', '--label', 'weather', '--bogus').stderr, /Unknown option '--bogus'.*\[E_USAGE\]/s);
-  t.match(run('--train', 'nope.csv', '--label', 'weather', '--out', 'other.json').stderr, /--train nope\.csv: no such file.*\[E_FILE_NOT_FOUND\]/);
-  t.match(run('--train', 'weather.csv', '--label', 'weather', '--test-fraction', '1.5', '--force').stderr, /--test-fraction must be a number between 0 and 1/);
-  const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
-  t.match(help.stdout, /datamaster init --train FILE --label COL/);
+});
+
+t.test('flag errors, in process through main()', async (t) => {
+  const dir = tmp(t);
+  copyFileSync(join(data, 'weather.csv'), join(dir, 'weather.csv'));
+  const lines: string[] = [];
+  const cmd = (...args: string[]) => main(['init', ...args, '--out', join(dir, 'task.json')], (l) => lines.push(l));
+  await t.rejects(cmd('--train', join(dir, 'weather.csv')), { code: 'E_USAGE', message: /--label is required.*\n.*usage: datamaster init/s });
+  await t.rejects(cmd('--train', join(dir, 'weather.csv'), '--label', 'weather', '--bogus'), { code: 'E_USAGE', message: /Unknown option '--bogus'/ });
+  await t.rejects(cmd('--train', join(dir, 'nope.csv'), '--label', 'weather'), { code: 'E_FILE_NOT_FOUND', message: /--train .*nope\.csv: no such file/ });
+  await t.rejects(cmd('--train', join(dir, 'weather.csv'), '--label', 'weather', '--test-fraction', '1.5'), { code: 'E_USAGE', message: /--test-fraction must be a number between 0 and 1/ });
+  await t.rejects(cmd('--train', join(dir, 'weather.csv'), '--label', 'weather', '--seed', 'x'), { code: 'E_USAGE', message: /--seed must be a number, got 'x'/ });
+  await t.rejects(cmd('--train', join(dir, 'weather.csv'), '--label', 'weather', 'extra'), { code: 'E_USAGE', message: /unexpected argument 'extra'/ });
+  t.notOk(existsSync(join(dir, 'task.json')), 'no error wrote a task');
+  t.equal(await main(['init', '--help'], (l) => lines.push(l)), 0);
+  t.match(lines.pop(), /^usage: datamaster init --train FILE --label COLUMN/);
+  t.equal(await main(['help'], (l) => lines.push(l)), 0);
+  t.match(lines.pop(), /datamaster init --train FILE --label COL/);
 });

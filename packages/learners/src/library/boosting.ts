@@ -316,25 +316,33 @@ const PARAMS: ParamSpec[] = [
   { name: 'minGain', type: 'number', min: 0, default: 0, description: 'A split must gain more than this.' },
 ];
 
+/**
+ * The boosting a learner call runs: `params` (defaults filled in) at `fidelity`. Fewer rounds at a
+ * fidelity below 1, with the learning rate raised so rounds * rate stays about the same (up to 0.3).
+ */
+export function boostSettings(params: Record<string, unknown>, fidelity: number, seed: number): BoostOptions {
+  const rounds = params.rounds as number;
+  const lr = params.learningRate as number;
+  const used = Math.max(Math.min(5, rounds), Math.round(rounds * fidelity));
+  return {
+    rounds: used,
+    learningRate: used === rounds ? lr : Math.min(Math.max(lr, 0.3), (lr * rounds) / used),
+    maxDepth: params.maxDepth as number,
+    minLeaf: params.minLeaf as number,
+    subsample: params.subsample as number,
+    colsample: params.colsample as number,
+    l2: params.l2 as number,
+    maxBins: params.maxBins as number,
+    minGain: params.minGain as number,
+    seed,
+  };
+}
+
 function fit(ctx: FitContext): FitOutput {
   const enc = makeEncoder(ctx.problem.features as FeatureColumn[]);
   const x = ctx.rows.map((r) => enc.encode(r));
   const test = ctx.predict.map((r) => enc.encode(r));
-  const rounds = ctx.params.rounds as number;
-  const lr = ctx.params.learningRate as number;
-  const used = Math.max(Math.min(5, rounds), Math.round(rounds * ctx.fidelity));
-  const o: BoostOptions = {
-    rounds: used,
-    learningRate: used === rounds ? lr : Math.min(Math.max(lr, 0.3), (lr * rounds) / used),
-    maxDepth: ctx.params.maxDepth as number,
-    minLeaf: ctx.params.minLeaf as number,
-    subsample: ctx.params.subsample as number,
-    colsample: ctx.params.colsample as number,
-    l2: ctx.params.l2 as number,
-    maxBins: ctx.params.maxBins as number,
-    minGain: ctx.params.minGain as number,
-    seed: ctx.seed,
-  };
+  const o = boostSettings(ctx.params, ctx.fidelity, ctx.seed);
   if (!ctx.classes) return { pred: boost(x, ctx.y, 0, test, o).map((s) => s[0] as number) };
   const classes = ctx.classes.length;
   const present = presentClasses(ctx.y);

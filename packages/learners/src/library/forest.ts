@@ -338,18 +338,23 @@ export function featuresPerSplit(setting: number | string | undefined, width: nu
   return Math.max(1, Math.min(Math.max(1, width), k));
 }
 
+/** The forest a learner call grows: `params` (defaults filled in) at `fidelity`, for an encoded width. */
+export function forestSettings(params: Record<string, unknown>, fidelity: number, width: number, regression: boolean, seed: number): ForestOptions {
+  const trees = params.trees as number;
+  return {
+    trees: Math.max(Math.min(5, trees), Math.round(trees * fidelity)),
+    maxDepth: params.maxDepth as number,
+    maxFeatures: featuresPerSplit(params.maxFeatures as number | string | undefined, width, regression),
+    minNumSamples: params.minNumSamples as number,
+    seed,
+  };
+}
+
 function fit(ctx: FitContext): FitOutput {
   const enc = makeEncoder(ctx.problem.features as FeatureColumn[]);
   const x = ctx.rows.map((r) => enc.encode(r));
   const test = ctx.predict.map((r) => enc.encode(r));
-  const trees = ctx.params.trees as number;
-  const o: ForestOptions = {
-    trees: Math.max(Math.min(5, trees), Math.round(trees * ctx.fidelity)),
-    maxDepth: ctx.params.maxDepth as number,
-    maxFeatures: featuresPerSplit(ctx.params.maxFeatures as number | string | undefined, enc.width, !ctx.classes),
-    minNumSamples: ctx.params.minNumSamples as number,
-    seed: ctx.seed,
-  };
+  const o = forestSettings(ctx.params, ctx.fidelity, enc.width, !ctx.classes, ctx.seed);
   if (ctx.classes) return forestClassifyProba(o, x, ctx.y, ctx.classes.length, test);
   return { pred: forestRegress(o, x, ctx.y, test) };
 }

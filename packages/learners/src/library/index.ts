@@ -30,10 +30,10 @@ export {
   type InferOptions,
 } from './features.ts';
 export { classesOf, labelledRows, readParams, sampleRows, COMMON_PARAMS, type Labelled, type LearnerInfo, type ParamSpec, type ParamValue } from './common.ts';
-export { forestClassify, forestClassifyProba, forestRegress, growForest, featuresPerSplit, type ForestOptions } from './forest.ts';
+export { forestClassify, forestClassifyProba, forestRegress, forestSettings, growForest, featuresPerSplit, type ForestOptions } from './forest.ts';
 export { naiveBayesClassify } from './naive-bayes.ts';
 export { buildDesign, fitLogistic, fitRidge, lbfgs, type SparseRows } from './linear.ts';
-export { binCuts, boost, type BoostOptions } from './boosting.ts';
+export { binCuts, boost, boostSettings, type BoostOptions } from './boosting.ts';
 
 const LEARNERS = [randomForest, gradientBoosting, logisticRegression, linearRegression, naiveBayes];
 

@@ -3,8 +3,13 @@
  * version mlebench requires) and mlebench/metrics.py. Each takes plain arrays and returns a number; an input
  * on which the reference raises (one class only, NaN, values out of the metric's domain) throws a
  * DataMasterError with code E_MLEBENCH_METRIC.
+ *
+ * Where the SDK's metrics library computes exactly the reference's value (ROC AUC of a binary truth,
+ * RMSE) it does the arithmetic; its quadratic kappa (Kaggle's integer rating range), log loss (rows
+ * renormalised) and RMSLE (negative values refused, as scikit-learn 1.5 did) differ from what mlebench's
+ * graders compute, so those are defined here.
  */
-import { DataMasterError } from '@datamaster/sdk';
+import { DataMasterError, rmse as sdkRmse, rocAucBinary } from '@datamaster/sdk';
 
 export type Num = ArrayLike<number>;
 
@@ -37,26 +42,7 @@ export function rocAuc(yTrue: Num, yScore: Num): number {
   if (classes.length < 2) throw metricError('ROC AUC: only one class present in the true labels; ROC AUC is not defined in that case');
   if (classes.length > 2) throw metricError(`ROC AUC: the true labels have ${classes.length} classes (${classes.slice(0, 5).join(', ')}...); a binary truth is required`);
   const pos = classes[1] as number;
-  const n = yScore.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (yScore[a] as number) - (yScore[b] as number));
-  let rankSumPos = 0;
-  let nPos = 0;
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    const s = yScore[order[i] as number] as number;
-    while (j + 1 < n && (yScore[order[j + 1] as number] as number) === s) j++;
-    const avgRank = (i + 1 + (j + 1)) / 2;
-    for (let k = i; k <= j; k++) {
-      if ((yTrue[order[k] as number] as number) === pos) {
-        rankSumPos += avgRank;
-        nPos++;
-      }
-    }
-    i = j + 1;
-  }
-  const nNeg = n - nPos;
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+  return rocAucBinary(Array.from(yTrue, (y) => y === pos), Array.from(yScore));
 }
 
 /** Mean of the per-column ROC AUC (sklearn's roc_auc_score on a label-indicator matrix, average='macro'). */
@@ -121,12 +107,7 @@ export function rmse(yTrue: Num, yPred: Num): number {
   sameLength(yTrue, yPred, 'RMSE');
   finite(yTrue, 'RMSE truth');
   finite(yPred, 'RMSE predictions');
-  let s = 0;
-  for (let i = 0; i < yTrue.length; i++) {
-    const d = (yTrue[i] as number) - (yPred[i] as number);
-    s += d * d;
-  }
-  return Math.sqrt(s / yTrue.length);
+  return sdkRmse(Array.from(yTrue), Array.from(yPred));
 }
 
 /** Root mean squared logarithmic error, log1p on both sides; values <= -1 are outside its domain. */

@@ -204,6 +204,7 @@ t.test('given validation and test files are referenced in place and checked', as
     { code: 'E_COLUMN', message: /has the label column 'weather'; test inputs must not carry answers/ },
   );
   await t.rejects(init({ train: join(first, 'data/train.csv'), testInputs: join(first, 'data/test-inputs.csv'), label: 'weather', cwd: tmp(t) }), { code: 'E_USAGE', message: /go together/ });
+  await t.rejects(init({ train: join(first, 'data/train.csv'), val: join(first, 'data/train.csv'), valFraction: 0.3, label: 'weather', cwd: tmp(t) }), { code: 'E_USAGE', message: /--val-fraction sizes a carved validation split/ });
 });
 
 t.test('--pool: every data file of the folder is a candidate through source-local, no catalog to write', async (t) => {

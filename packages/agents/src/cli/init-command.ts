@@ -419,8 +419,9 @@ export async function initTask(o: InitOptions, out: (line: string) => void = () 
   if (!['random', 'group', 'time'].includes(method)) throw usage(`--split must be random, group or time, got '${method}'`);
   if (o.taskType !== undefined && !['binary', 'multiclass', 'regression'].includes(o.taskType)) throw usage(`--task-type must be binary, multiclass or regression, got '${o.taskType}'`);
   if (o.splitColumn !== undefined && method === 'random') throw usage(`--split-column goes with --split group or --split time`);
-  if (o.val !== undefined && (o.split !== undefined || o.valFraction !== undefined) && o.testInputs !== undefined) {
-    throw usage('with --val and test files there is nothing to split; drop --split/--val-fraction');
+  if (o.val !== undefined && o.valFraction !== undefined) throw usage('--val-fraction sizes a carved validation split; with --val there is none');
+  if (o.val !== undefined && o.split !== undefined && o.testInputs !== undefined) {
+    throw usage('with --val and test files there is nothing to split; drop --split');
   }
   const argv = o.learnerCommand !== undefined ? splitCommandLine(o.learnerCommand) : undefined;
 
@@ -567,8 +568,14 @@ export async function initTask(o: InitOptions, out: (line: string) => void = () 
       if (missing.length) throw new DataMasterError('E_COLUMN', `--test-inputs ${testIn.path}: missing feature column(s) ${missing.join(', ')} of the training file`, { file: testIn.path, missing });
       const ac = (await loadTable(conn, 'test_answers', '--test-answers', testAns)).map((c) => c.name);
       if (!ac.includes(o.label)) throw missingColumn('the label', o.label, testAns.path, ac, 'Test answers need the label column.');
-      if (id !== null && !ic.includes(id)) throw missingColumn('--id', id, testIn.path, ic, 'Test inputs need the id column to match their answers.');
-      if (id !== null && !ac.includes(id)) throw missingColumn('--id', id, testAns.path, ac, 'Test answers need the id column to match their inputs.');
+      if (id !== null && (!ic.includes(id) || !ac.includes(id))) {
+        if (o.id !== undefined) {
+          if (!ic.includes(id)) throw missingColumn('--id', id, testIn.path, ic, 'Test inputs need the id column to match their answers.');
+          throw missingColumn('--id', id, testAns.path, ac, 'Test answers need the id column to match their inputs.');
+        }
+        idReason = `'${id}' looks like an id in train but is not in both test files, so answers follow the row order of the test inputs`;
+        id = null;
+      }
       const ni = await count(conn, 'SELECT count(*) FROM test_inputs');
       const na = await count(conn, 'SELECT count(*) FROM test_answers');
       if (id === null && ni !== na) {

@@ -77,7 +77,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
       out('');
       out(`run ${summary.run} (${summary.nodes} nodes) in ${summary.runDir}`);
       out(`baseline: val ${f(summary.baseline.val)}  test ${f(summary.baseline.test)}`);
-      out(`best ${summary.best.id ?? '-'}: val ${f(summary.best.val)}  test ${f(summary.best.test)}`);
+      out(`best ${summary.best.id ?? '-'}: val ${f(summary.best.val)}  test ${f(summary.best.test)}${summary.best.medal ? `  medal ${summary.best.medal}` : ''}`);
       out(`sources: ${summary.sources.discovered} found, ${summary.sources.admitted} admitted, ${summary.sources.rejected} rejected; stopped: ${summary.finished ?? '-'}`);
       for (const n of summary.notes) out(`note: ${n}`);
       if (summary.rejectedSources.length) out(`rejected sources: ${summary.rejectedSources.map((r) => `${r.id} (${r.code})`).join(', ')}`);

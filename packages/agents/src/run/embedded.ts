@@ -43,7 +43,7 @@ export interface RunSummary {
   runDir: string;
   nodes: number;
   baseline: { val: number | null; test: number | null };
-  best: { id: string | null; val: number | null; test: number | null };
+  best: { id: string | null; val: number | null; test: number | null; medal?: string };
   rejectedSources: { id: string; code: string; reason: string }[];
   /** Why the search stopped (budget, time, exhausted, stopped, root_failed). */
   finished: string | null;
@@ -202,7 +202,7 @@ export function summarize(state: RunState, runDir: string): RunSummary {
     runDir,
     nodes: tree.order.length,
     baseline: { val: root?.score ?? null, test: baselineTest },
-    best: { id: best?.id ?? null, val: best?.score ?? null, test: bestTest },
+    best: { id: best?.id ?? null, val: best?.score ?? null, test: bestTest, ...(state.graded.best?.medal ? { medal: state.graded.best.medal } : {}) },
     rejectedSources: state.pool.order
       .map((id) => state.pool.sources[id]!)
       .filter((e) => e.status === 'rejected')

@@ -111,7 +111,12 @@ export async function loadRunContext(o: { run: string; runDir: string; task: Tas
     prepared,
     engine() {
       if (!engine) {
-        const allowed = [runDir, dirname(resolve(prepared.base.path))];
+        // The engine reads fetched sources, artifacts and its own scratch space, the task's base data and the test
+        // inputs (for the contamination filter), never the rest of the run directory: plugins keep their private
+        // data (validation labels, answers) under <runDir>/plugins/, out of a recipe's reach.
+        const own = ['sources', 'artifacts', 'work'].map((d) => join(runDir, d));
+        for (const d of own) mkdirSync(d, { recursive: true });
+        const allowed = [...own, dirname(resolve(prepared.base.path))];
         if (prepared.testInputs) allowed.push(dirname(resolve(prepared.testInputs.path)));
         engine = DataEngine.open({ workDir: join(runDir, 'work'), allowedDirs: allowed });
       }

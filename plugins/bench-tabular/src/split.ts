@@ -1,30 +1,13 @@
+import { Prng } from '@datamaster/learners';
 import { DataMasterError } from '@datamaster/sdk';
 import { PLUGIN, type SplitMethod } from './config.ts';
 
-/** Seeded pseudo-random numbers (mulberry32): the same seed gives the same split in every process. */
-export class Prng {
-  private state: number;
-  constructor(seed: number) {
-    // Mix the seed so that nearby seeds (0, 1, 2) start far apart.
-    this.state = Math.imul((seed | 0) ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** A shuffled copy (Fisher-Yates). */
-  shuffle<T>(items: readonly T[]): T[] {
-    const out = items.slice();
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [out[i], out[j]] = [out[j] as T, out[i] as T];
-    }
-    return out;
-  }
+/**
+ * The split's seeded generator: the learners' mulberry32, with the seed mixed first so that nearby seeds (0, 1, 2)
+ * start far apart. The same seed gives the same split in every process.
+ */
+export function splitRng(seed: number): Prng {
+  return new Prng(Math.imul((seed | 0) ^ 0x9e3779b9, 0x85ebca6b));
 }
 
 export type Part = 'train' | 'val' | 'test';
@@ -72,7 +55,7 @@ function count(parts: readonly Part[]): Record<Part, number> {
 
 /** Random split; stratified (each label keeps its share on every side) when `strata` is given. */
 function randomSplit(input: SplitInput, parts: Part[]): void {
-  const rng = new Prng(input.seed);
+  const rng = splitRng(input.seed);
   const byStratum = new Map<string, number[]>();
   for (let i = 0; i < input.n; i++) {
     const s = input.strata ? (input.strata[i] ?? '\u0000null') : '';
@@ -104,7 +87,7 @@ function groupSplit(input: SplitInput, parts: Part[]): void {
   }
   const need = 1 + (input.valFraction > 0 ? 1 : 0) + (input.testFraction > 0 ? 1 : 0);
   if (rowsOf.size < need) throw splitError(input, `a group split needs at least ${need} distinct values of '${input.column}', it has ${rowsOf.size}; use a column with more groups or split.method "random"`);
-  const order = new Prng(input.seed).shuffle([...rowsOf.keys()].sort());
+  const order = splitRng(input.seed).shuffle([...rowsOf.keys()].sort());
   const target = { test: input.n * input.testFraction, val: input.n * input.valFraction };
   const got = { test: 0, val: 0 };
   order.forEach((g, j) => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Prng } from '../src/split.ts';
+import { splitRng } from '../src/split.ts';
 import { gapminderRows, weatherRows, writeCsv, writeJson, type Row } from './helpers.ts';
 
 /**
@@ -13,7 +13,7 @@ export function weatherFiles(dir: string) {
   const val = rows.filter((r) => year(r) === '2014');
   const test = rows.filter((r) => year(r) === '2015');
   const inputCols = ['obs_id', 'location', 'date', 'precipitation', 'temp_max', 'temp_min', 'wind'];
-  const shuffled = new Prng(11).shuffle(test);
+  const shuffled = splitRng(11).shuffle(test);
   return {
     rows,
     train,

@@ -1,13 +1,13 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { Prng, splitRows, type Part } from '../src/split.ts';
+import { splitRng, splitRows, type Part } from '../src/split.ts';
 
 const rowsOf = (parts: readonly Part[], p: Part) => parts.flatMap((x, i) => (x === p ? [i] : []));
 
 t.test('Prng: same seed same stream, nearby seeds differ', async (t) => {
-  const a = new Prng(7);
-  const b = new Prng(7);
-  const c = new Prng(8);
+  const a = splitRng(7);
+  const b = splitRng(7);
+  const c = splitRng(8);
   const xs = Array.from({ length: 5 }, () => a.next());
   t.same(xs, Array.from({ length: 5 }, () => b.next()));
   t.not(xs[0], c.next());
@@ -66,7 +66,7 @@ t.test('group split: no group on two sides, every side non-empty (property)', as
 t.test('time split: held-out rows are the latest; equal times stay together', async (t) => {
   // 40 rows, two per time step (two places measured the same day), shuffled file order.
   const times = Array.from({ length: 40 }, (_, i) => Math.floor(i / 2));
-  const perm = new Prng(1).shuffle(times.map((_, i) => i));
+  const perm = splitRng(1).shuffle(times.map((_, i) => i));
   const fileTimes = perm.map((i) => times[i]!);
   const order = fileTimes.map((_, i) => i).sort((a, b) => fileTimes[a]! - fileTimes[b]! || a - b);
   const r = splitRows({ n: 40, method: 'time', valFraction: 0.25, testFraction: 0.15, seed: 0, time: { order, rank: fileTimes }, column: 'day' });

@@ -215,13 +215,16 @@ t.test('--pool: every data file of the folder is a candidate through source-loca
   copyFileSync(join(data, 'cars.json'), join(pool, 'more', 'cars.json'));
   await withDuck(async (c) => {
     await c.run(`COPY (SELECT * FROM read_csv('${join(data, 'weather.csv')}') WHERE location = 'New York' LIMIT 100) TO '${join(pool, 'ny.parquet')}' (FORMAT PARQUET)`);
+    // The same columns named another way: shared columns are counted ignoring case and punctuation.
+    await c.run(`COPY (SELECT location AS "Location", "date" AS "DATE", weather AS "Weather" FROM read_csv('${join(data, 'weather.csv')}') LIMIT 10) TO '${join(pool, 'caps.csv')}' (FORMAT CSV, HEADER)`);
   });
   writeFileSync(join(pool, 'notes.txt'), 'not data');
   writeFileSync(join(pool, 'broken.json'), '{ "rows": [1, 2');
   const work = join(dir, 'task');
   const { result, lines } = await init({ train: join(data, 'weather.csv'), label: 'weather', pool, out: join(work, 'task.json'), cwd: dir });
   t.same(result.task.sources, [{ plugin: '@datamaster/source-local', config: { dirs: ['../candidates'] } }], 'a folder, relative to the task file');
-  t.same(result.pool?.files.map((f) => f.file), ['broken.json', 'more/cars.json', 'ny.parquet', 'seattle.csv']);
+  t.same(result.pool?.files.map((f) => f.file), ['broken.json', 'caps.csv', 'more/cars.json', 'ny.parquet', 'seattle.csv']);
+  t.same(result.pool!.files.find((f) => f.file === 'caps.csv')!.shared, ['location', 'date', 'weather'], 'Location, DATE and Weather are the train columns');
   const ny = result.pool!.files.find((f) => f.file === 'ny.parquet')!;
   t.equal(ny.rows, 100);
   t.equal(ny.shared.length, 7, 'every column shared with train');
@@ -233,7 +236,7 @@ t.test('--pool: every data file of the folder is a candidate through source-loca
   const host = new PluginHost({ runDir: join(dir, 'run'), logger: silentLogger });
   const loaded = await host.loadSource(result.task.sources![0]!, { baseDir: work });
   const found = await loaded.plugin.search({ text: 'weather', task: { id: result.task.id, title: result.task.title!, description: result.task.description, label: 'weather', columns: result.task.data!.columns! }, limit: 50 }, loaded.ctx);
-  t.same(found.map((s) => s.id).sort(), ['local:candidates/broken.json', 'local:candidates/more/cars.json', 'local:candidates/ny.parquet', 'local:candidates/seattle.csv']);
+  t.same(found.map((s) => s.id).sort(), ['local:candidates/broken.json', 'local:candidates/caps.csv', 'local:candidates/more/cars.json', 'local:candidates/ny.parquet', 'local:candidates/seattle.csv']);
 
   await t.rejects(init({ train: join(pool, 'seattle.csv'), label: 'weather', pool, cwd: tmp(t) }), { code: 'E_POOL', message: /holds .*seattle\.csv, a file of the task itself/ });
   await t.rejects(init({ train: join(data, 'weather.csv'), label: 'weather', pool: dir, out: join(dir, 'x.json'), cwd: dir }), { code: 'E_POOL', message: /would hold the carved test answers/ });

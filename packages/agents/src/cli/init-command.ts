@@ -627,7 +627,7 @@ export async function initTask(o: InitOptions, out: (line: string) => void = () 
         try {
           const pc = (await queryRows(conn, `DESCRIBE SELECT * FROM ${readerSql(f.path, fmt)}`)).map((r) => String(r.column_name));
           const n = await count(conn, `SELECT count(*) FROM ${readerSql(f.path, fmt)}`);
-          pool.files.push({ file: f.rel, format: fmt, rows: n, columns: pc, shared: pc.filter((c) => names.includes(c)) });
+          pool.files.push({ file: f.rel, format: fmt, rows: n, columns: pc, shared: names.filter((n) => pc.some((c) => foldName(c) === foldName(n))) });
         } catch (err) {
           pool.files.push({ file: f.rel, format: fmt, rows: null, columns: [], shared: [], error: `cannot read: ${(err as Error).message.split('\n')[0]}` });
         }
@@ -858,4 +858,9 @@ function parse(args: string[]) {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+}
+
+/** A column name compared ignoring case and punctuation (`Health` and `health`, `Sales_Units` and `sales units`). */
+function foldName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }

@@ -5,8 +5,7 @@
  * Task: vega-datasets flights-200k, the first rows + predict flights shuffled (seeded), `rows` of them as
  * training rows and `predict` as prediction inputs; label: delayed (delay > 0 min, 47% of flights) or
  * on-time, from distance and time of day.
- * inproc:  the random forest called in this process (examples/learners/random-forest.ts: the library's
- *          getLearner('random-forest'), or bench-local's forest until the library has it).
+ * inproc:  the library's getLearner('random-forest'), called in this process.
  * command: runLearnerCommand with ["node", "examples/learners/library.mjs", "random-forest", params]: a
  *          child node process that reads the protocol's files and runs the SAME forest code.
  * Median of n runs each, alternating. Both must give the same predictions (same code, same seed).
@@ -21,8 +20,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLearnerCommand, type CommandRunReport, type LearnerProblem, type Row } from '@datamaster/learners';
-import { randomForest } from '../examples/learners/random-forest.ts';
+import { getLearner, runLearnerCommand, type CommandRunReport, type LearnerProblem, type Row } from '@datamaster/learners';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -64,8 +62,8 @@ const problem: LearnerProblem = {
 };
 const params = { trees: TREES, maxDepth: DEPTH, minNumSamples: MIN_LEAF };
 const seed = 17;
-const { learner, source } = randomForest();
-console.log(`forest: ${source}; ${ROWS} training rows, ${PREDICT} prediction inputs, params ${JSON.stringify(params)}, n=${N}`);
+const learner = getLearner('random-forest');
+console.log(`forest: @datamaster/learners getLearner('random-forest'); ${ROWS} training rows, ${PREDICT} prediction inputs, params ${JSON.stringify(params)}, n=${N}`);
 
 interface Timing {
   bootMs: number;

@@ -6,19 +6,12 @@
  * reads it from the stderr tail.
  */
 import * as learners from '@datamaster/learners';
-import type { LearnerProblem, LibraryLearner } from '@datamaster/learners';
-import { randomForest } from './random-forest.ts';
+import type { LearnerProblem } from '@datamaster/learners';
 
 const bootMs = performance.now(); // milliseconds since this process started
 const [name = 'random-forest', paramsJson] = process.argv.slice(2);
 const params = paramsJson ? (JSON.parse(paramsJson) as Record<string, unknown>) : {};
-const learner = name === 'random-forest' ? randomForest().learner : libraryLearner(name);
-
-function libraryLearner(n: string): LibraryLearner {
-  const getLearner = (learners as Record<string, unknown>).getLearner as ((n: string) => LibraryLearner) | undefined;
-  if (typeof getLearner !== 'function') throw new Error('@datamaster/learners exports no getLearner: the learner library is missing');
-  return getLearner(n);
-}
+const learner = learners.getLearner(name);
 
 const { problem: file, train, predict } = await learners.readLearnerInputs();
 const tRead = performance.now();

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { runLearnerCommand, type LearnerProblem, type LearnerProblemFile, type Row } from '@datamaster/learners';
+import { getLearner, runLearnerCommand, type LearnerProblem, type LearnerProblemFile, type Row } from '@datamaster/learners';
 import { accuracy, clusterProblem, findSklearnPython, fixture, gapminder, lifeProblem, mae, majorityAccuracy, repoRoot, split } from './fixtures/command/data.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'dm-learner-cmd-'));
@@ -180,8 +180,7 @@ t.test('without an id the key column is a 0-based row index named row', async (t
 });
 
 t.test('library.mjs: a library learner behind the protocol predicts exactly what it predicts in process', async (t) => {
-  const { randomForest } = await import('../../../examples/learners/random-forest.ts');
-  const { learner } = randomForest();
+  const learner = getLearner('random-forest');
   const params = { trees: 15 };
   const inproc = learner.fitPredict(clusterProblem, cls.train, cls.predict, { seed: 9, params });
   for (const format of ['csv', 'parquet'] as const) {

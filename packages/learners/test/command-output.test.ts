@@ -6,25 +6,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { DataMasterError } from '@datamaster/sdk';
 import { readLearnerPredictions, runLearnerCommand, type LearnerProblem } from '@datamaster/learners';
-import { clusterProblem, fixture, gapminder, lifeProblem, repoRoot, split } from './fixtures/command/data.ts';
+import { clusterProblem, failure, fixture, gapminder, lifeProblem, repoRoot, split } from './fixtures/command/data.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'dm-learner-out-'));
 t.teardown(() => rmSync(root, { recursive: true, force: true }));
 const cls = split(gapminder(), 'cluster');
 const reg = split(gapminder(), 'life_expect');
 let n = 0;
-
-async function failure(p: Promise<unknown>): Promise<DataMasterError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DataMasterError) return err;
-    throw err;
-  }
-  throw new Error('expected the learner command to fail');
-}
 
 const run = (mode: string, problem: LearnerProblem = clusterProblem) => {
   const data = problem === clusterProblem ? cls : reg;

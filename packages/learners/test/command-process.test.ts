@@ -8,9 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { DataMasterError } from '@datamaster/sdk';
 import { runLearnerCommand, validateCommandSpec, type CommandRunInput } from '@datamaster/learners';
-import { alive, clusterProblem, fixture, gapminder, repoRoot, split } from './fixtures/command/data.ts';
+import { alive, clusterProblem, failure, fixture, gapminder, repoRoot, split } from './fixtures/command/data.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'dm-learner-proc-'));
 t.teardown(() => rmSync(root, { recursive: true, force: true }));
@@ -26,16 +25,6 @@ const input = (spec: CommandRunInput['spec'], extra: Partial<CommandRunInput> = 
   seed: 5,
   ...extra,
 });
-
-async function failure(p: Promise<unknown>): Promise<DataMasterError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DataMasterError) return err;
-    throw err;
-  }
-  throw new Error('expected the learner command to fail');
-}
 
 const waitFor = async (cond: () => boolean, ms = 20_000) => {
   const end = Date.now() + ms;

@@ -30,3 +30,4 @@ export {
 export { canonicalJson, recipeHash, sha256Hex, ROOT_RECIPE } from './recipe/hash.ts';
 export { stepKey } from './recipe/step-key.ts';
 export { DATA_CONTENT_TYPES, DIRECT_FORMATS, formatOfPath, isDirect, pickDataFiles } from './plugin/formats.ts';
+export { Prng } from './rng.ts';

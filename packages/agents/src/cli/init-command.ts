@@ -12,14 +12,13 @@ import {
   DataMasterError,
   issuesOf,
   MANIFEST_FILE,
-  mulberry32,
   resolvePluginDir,
   schemas,
   type Task,
   type TaskColumn,
 } from '@datamaster/core';
 import { listLearners } from '@datamaster/learners';
-import { checkMetric, didYouMeanHint, queryRows, readerSql, sqlIdent, sqlString, tableFormatOf, withDuck, type TableCell, type TableFormat } from '@datamaster/sdk';
+import { checkMetric, didYouMeanHint, Prng, queryRows, readerSql, sqlIdent, sqlString, tableFormatOf, withDuck, type TableCell, type TableFormat } from '@datamaster/sdk';
 
 export type TaskType = 'binary' | 'multiclass' | 'regression';
 export type SplitMethod = 'random' | 'group' | 'time';
@@ -283,14 +282,6 @@ export function defaultMetric(taskType: TaskType, classes: [string, number][]): 
 
 const ID_NAME = /^(id|row_?id|index|key|uuid|.*[_ -]id|.*[a-z]Id|.*ID)$/;
 
-function shuffle<T>(items: T[], rng: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}
-
 function cellKey(v: TableCell): string {
   return v === null ? '\u0000null' : typeof v === 'string' ? `s:${v}` : `${typeof v}:${String(v)}`;
 }
@@ -302,7 +293,7 @@ export function carveRows(
 ): { test: Set<number>; how: string } {
   const labelled = rows.filter((x) => x.label !== null);
   const want = Math.max(1, Math.round(labelled.length * o.fraction));
-  const rng = mulberry32(o.seed);
+  const rng = new Prng(o.seed);
   const test = new Set<number>();
   if (o.method === 'random') {
     if (o.stratify) {
@@ -314,13 +305,13 @@ export function carveRows(
         else byClass.set(k, [x.r]);
       }
       for (const k of [...byClass.keys()].sort()) {
-        const ids = shuffle(byClass.get(k)!, rng);
+        const ids = rng.shuffle(byClass.get(k)!);
         const take = Math.min(ids.length - 1, Math.round(ids.length * o.fraction));
         for (const r of ids.slice(0, Math.max(0, take))) test.add(r);
       }
       return { test, how: `random, stratified by label, seed ${o.seed}` };
     }
-    for (const r of shuffle(labelled.map((x) => x.r), rng).slice(0, want)) test.add(r);
+    for (const r of rng.shuffle(labelled.map((x) => x.r)).slice(0, want)) test.add(r);
     return { test, how: `random, seed ${o.seed}` };
   }
   if (o.method === 'group') {
@@ -332,7 +323,7 @@ export function carveRows(
       else byGroup.set(k, [x.r]);
     }
     if (byGroup.size < 2) throw new DataMasterError('E_SPLIT', `--split group: column '${o.column}' has ${byGroup.size} group(s) among labelled rows; a group split needs at least 2`, { column: o.column });
-    const groups = shuffle([...byGroup.keys()].sort(), rng);
+    const groups = rng.shuffle([...byGroup.keys()].sort());
     let taken = 0;
     for (const g of groups) {
       if (taken >= want || taken + byGroup.get(g)!.length >= labelled.length) break;

@@ -9,7 +9,7 @@
 import type { FeatureColumn } from '../types.ts';
 import { argmax, constantOutput, defineLearner, presentClasses, softmax, type FitContext, type FitOutput, type ParamSpec } from './common.ts';
 import { makeEncoder } from './features.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '@datamaster/sdk';
 
 /** Cut points of one feature: a value v falls in the first bin b with v <= cuts[b], else the last bin. */
 export function binCuts(values: Float64Array, maxBins: number): Float64Array {

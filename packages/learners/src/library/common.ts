@@ -4,7 +4,7 @@
  */
 import { DataMasterError, didYouMeanHint } from '@datamaster/sdk';
 import type { FitOptions, LearnerProblem, LibraryLearner, Predictions, Row, TaskType } from '../types.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '@datamaster/sdk';
 
 export type ParamValue = number | string | boolean;
 

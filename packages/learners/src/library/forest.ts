@@ -7,7 +7,7 @@
 import type { FeatureColumn } from '../types.ts';
 import { defineLearner, type FitContext, type FitOutput, type ParamSpec } from './common.ts';
 import { makeEncoder } from './features.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '@datamaster/sdk';
 
 export interface ForestOptions {
   trees: number;

@@ -10,7 +10,7 @@ import { randomForest } from './forest.ts';
 import { linearRegression, logisticRegression } from './linear.ts';
 import { naiveBayes } from './naive-bayes.ts';
 
-export { Prng } from './prng.ts';
+export { Prng } from '@datamaster/sdk';
 export {
   DEFAULT_MAX_CATEGORIES,
   declaredFeaturesReport,

@@ -1,4 +1,4 @@
-/** Seeded pseudo-random numbers (mulberry32): every bootstrap sample, subsample and split is reproducible. */
+/** Seeded pseudo-random numbers (mulberry32): bootstrap samples, subsamples, splits and the random-selection ablation are reproducible. */
 export class Prng {
   private state: number;
   constructor(seed: number) {
